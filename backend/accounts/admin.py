@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "is_active"]
+    list_filter = ["role", "is_active", "departments"]
+    filter_horizontal = ["departments", "groups", "user_permissions"]
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
+        ("City role", {"fields": ("role", "departments")}),
+    )

@@ -1,0 +1,32 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", "Call-centre agent"
+    DEPARTMENT_STAFF = "department_staff", "Department staff"
+    SUPERVISOR = "supervisor", "Supervisor"
+    QA_REVIEWER = "qa_reviewer", "QA reviewer"
+    ADMIN = "admin", "Administrator"
+
+
+class User(AbstractUser):
+    """A member of city staff. Residents do not need accounts."""
+
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    departments = models.ManyToManyField(
+        "core.Department", blank=True, related_name="members",
+        help_text="Department staff and supervisors act on requests these departments own.",
+    )
+
+    @property
+    def is_city_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def has_staff_role(self) -> bool:
+        return self.is_superuser or self.role in Role.values
+
+    @property
+    def is_department_bound(self) -> bool:
+        return self.role in (Role.DEPARTMENT_STAFF, Role.SUPERVISOR) and not self.is_superuser

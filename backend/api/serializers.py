@@ -1,0 +1,207 @@
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
+
+from core.models import Area, Department, WorkUnit
+from intake.models import (
+    Channel,
+    ContactChannel,
+    Priority,
+    RequestEvent,
+    Service,
+    ServiceAttribute,
+    ServiceRequest,
+)
+from intake.services import MAX_DESCRIPTION, MAX_MEDIA_URLS, MAX_NOTE
+from intake.statuses import OPEN_STATUSES, Status
+
+# --- Catalogue ---
+
+
+class WorkUnitSerializer(serializers.ModelSerializer[WorkUnit]):
+    class Meta:
+        model = WorkUnit
+        fields = ["id", "slug", "name", "is_active"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer[Department]):
+    units = WorkUnitSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Department
+        fields = [
+            "slug", "name", "public_name", "email", "phone", "working_days", "day_starts_at",
+            "day_ends_at", "is_active", "units",
+        ]
+
+
+class ServiceAttributeSerializer(serializers.ModelSerializer[ServiceAttribute]):
+    class Meta:
+        model = ServiceAttribute
+        fields = [
+            "code", "description", "datatype", "datatype_description", "required", "variable",
+            "order", "values",
+        ]
+
+
+class ServiceSerializer(serializers.ModelSerializer[Service]):
+    attributes = ServiceAttributeSerializer(many=True, read_only=True)
+    default_department = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Department.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Service
+        fields = [
+            "code", "name", "description", "group", "keywords", "type", "default_department",
+            "target_value", "target_unit", "is_active", "attributes",
+        ]
+
+
+class AreaSerializer(serializers.ModelSerializer[Area]):
+    geometry = GeometryField()
+
+    class Meta:
+        model = Area
+        fields = ["id", "slug", "name", "kind", "agency", "geometry"]
+
+    def validate_geometry(self, value: Any) -> Any:
+        from django.contrib.gis.geos import MultiPolygon, Polygon
+
+        if isinstance(value, Polygon):
+            value = MultiPolygon(value, srid=value.srid)
+        if not isinstance(value, MultiPolygon):
+            raise serializers.ValidationError("Give a Polygon or MultiPolygon.")
+        if value.srid in (None, 0):
+            value.srid = 4326
+        if not value.valid:
+            raise serializers.ValidationError(f"Invalid geometry: {value.valid_reason}.")
+        return value
+
+
+# --- Service requests ---
+
+
+class LocationSerializer(serializers.Serializer[Point]):
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    long = serializers.FloatField(min_value=-180, max_value=180)
+
+
+class RequesterSerializer(serializers.Serializer[dict[str, Any]]):
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    language = serializers.CharField(max_length=8, required=False, default="en")
+    channel = serializers.ChoiceField(
+        choices=ContactChannel.choices, required=False, default=ContactChannel.NONE
+    )
+
+
+class RequestEventSerializer(serializers.ModelSerializer[RequestEvent]):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = RequestEvent
+        fields = ["kind", "at", "actor", "public", "note", "data"]
+
+
+class ServiceRequestSerializer(serializers.ModelSerializer[ServiceRequest]):
+    id = serializers.CharField(source="public_id", read_only=True)
+    service = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    service_name = serializers.CharField(source="service.name", read_only=True)
+    department = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    duplicate_of = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    location = serializers.SerializerMethodField()
+    requester = serializers.SerializerMethodField()
+    open311_status = serializers.CharField(read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "id", "service", "service_name", "status", "open311_status", "priority", "channel",
+            "description", "attributes", "location", "address", "address_id", "zipcode",
+            "media_urls", "requester", "department", "department_name", "unit", "assignee",
+            "promised_at", "overdue", "created_at", "updated_at", "acknowledged_at", "closed_at",
+            "duplicate_of",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(LocationSerializer(allow_null=True))
+    def get_location(self, obj: ServiceRequest) -> dict[str, float] | None:
+        if obj.location is None:
+            return None
+        return {"lat": obj.location.y, "long": obj.location.x}
+
+    @extend_schema_field(RequesterSerializer)
+    def get_requester(self, obj: ServiceRequest) -> dict[str, str]:
+        return {
+            "first_name": obj.requester_first_name,
+            "last_name": obj.requester_last_name,
+            "email": obj.requester_email,
+            "phone": obj.requester_phone,
+            "language": obj.requester_language,
+            "channel": obj.requester_channel,
+        }
+
+    def get_overdue(self, obj: ServiceRequest) -> bool:
+        return bool(
+            obj.status in OPEN_STATUSES and obj.promised_at and obj.promised_at < timezone.now()
+        )
+
+
+class ServiceRequestDetailSerializer(ServiceRequestSerializer):
+    timeline = RequestEventSerializer(source="events", many=True, read_only=True)
+
+    class Meta(ServiceRequestSerializer.Meta):
+        fields = [*ServiceRequestSerializer.Meta.fields, "timeline"]
+        read_only_fields = fields
+
+
+class ServiceRequestCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    """A request logged by staff on behalf of a caller."""
+
+    service = serializers.SlugRelatedField(slug_field="code", queryset=Service.objects.all())
+    description = serializers.CharField(max_length=MAX_DESCRIPTION, allow_blank=True, default="")
+    location = LocationSerializer(required=False, allow_null=True, default=None)
+    address = serializers.CharField(max_length=300, allow_blank=True, default="")
+    address_id = serializers.CharField(max_length=100, allow_blank=True, default="")
+    zipcode = serializers.CharField(max_length=20, allow_blank=True, default="")
+    attributes = serializers.DictField(required=False, default=dict)
+    media_urls = serializers.ListField(
+        child=serializers.URLField(max_length=500), max_length=MAX_MEDIA_URLS, default=list
+    )
+    requester = RequesterSerializer(required=False, default=dict)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+
+
+class StatusChangeSerializer(serializers.Serializer[dict[str, Any]]):
+    status = serializers.ChoiceField(
+        choices=[c for c in Status.choices if c[0] != Status.CLOSED_DUPLICATE]
+    )
+    note = serializers.CharField(max_length=MAX_NOTE, allow_blank=True, default="")
+
+
+class NoteSerializer(serializers.Serializer[dict[str, Any]]):
+    text = serializers.CharField(max_length=MAX_NOTE)
+    public = serializers.BooleanField()
+
+
+class AssignSerializer(serializers.Serializer[dict[str, Any]]):
+    unit = serializers.SlugField(allow_null=True, required=False, default=None)
+    assignee = serializers.CharField(allow_null=True, required=False, default=None, max_length=150)
+
+
+class DuplicateSerializer(serializers.Serializer[dict[str, Any]]):
+    duplicate_of = serializers.SlugRelatedField(
+        slug_field="public_id", queryset=ServiceRequest.objects.all()
+    )

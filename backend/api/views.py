@@ -1,0 +1,192 @@
+"""Staff API views: thin, they validate input and call the domain's services and selectors."""
+
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from accounts.models import User
+from api import serializers as s
+from api.filters import ServiceRequestFilter
+from api.permissions import CanSeeServiceRequest, ReadForStaffWriteForAdmins
+from core.errors import InvalidInput
+from core.models import Area, Department, WorkUnit
+from intake import policies, selectors, services
+from intake.models import Service, ServiceRequest
+
+
+def _staff_user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)  # guaranteed by the permission classes
+    return user
+
+
+class ServiceRequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ServiceRequest]
+):
+    """Service requests. Department staff see and act on their own department's requests."""
+
+    permission_classes = [CanSeeServiceRequest]
+    filterset_class = ServiceRequestFilter
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = r"[0-9A-Za-z-]+"
+
+    def get_queryset(self) -> QuerySet[ServiceRequest]:
+        user = _staff_user(self.request)
+        if self.action == "list":
+            return selectors.service_requests_visible_to(user)
+        # Single requests resolve across the city so that another department's request
+        # answers 403 (it exists, it is not yours) rather than 404.
+        queryset = ServiceRequest.objects.select_related("service", "department", "unit", "assignee")
+        if self.action == "retrieve":
+            return selectors.service_request_with_timeline(queryset)
+        return queryset
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "retrieve":
+            return s.ServiceRequestDetailSerializer
+        if self.action == "create":
+            return s.ServiceRequestCreateSerializer
+        return s.ServiceRequestSerializer
+
+    def _detail(self, public_id: str) -> Response:
+        instance = selectors.service_request_with_timeline(
+            ServiceRequest.objects.select_related("service", "department", "unit", "assignee")
+        ).get(public_id=public_id)
+        return Response(s.ServiceRequestDetailSerializer(instance).data)
+
+    @extend_schema(request=s.ServiceRequestCreateSerializer, responses={201: s.ServiceRequestDetailSerializer})
+    def create(self, request: Request) -> Response:
+        user = _staff_user(request)
+        policies.ensure(policies.can_create_request(user), "You cannot log service requests.")
+        serializer = s.ServiceRequestCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        location = data["location"]
+        created = services.service_request_create(
+            service=data["service"],
+            channel=data["channel"],
+            description=data["description"],
+            location=Point(location["long"], location["lat"], srid=4326) if location else None,
+            address=data["address"],
+            address_id=data["address_id"],
+            zipcode=data["zipcode"],
+            attributes=data["attributes"],
+            media_urls=data["media_urls"],
+            requester=services.Requester(**data["requester"]),
+            priority=data["priority"],
+            actor=user,
+        )
+        response = self._detail(created.public_id)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(request=s.StatusChangeSerializer, responses=s.ServiceRequestDetailSerializer)
+    @action(detail=True, methods=["post"], serializer_class=s.StatusChangeSerializer)
+    def status(self, request: Request, id: str) -> Response:  # noqa: A002 - URL kwarg
+        service_request = self.get_object()
+        user = _staff_user(request)
+        policies.ensure(policies.can_work_request(user, service_request),
+                        "Only the owning department can change this request's status.")
+        serializer = s.StatusChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.service_request_change_status(
+            service_request=service_request, to_status=serializer.validated_data["status"],
+            note=serializer.validated_data["note"], actor=user,
+        )
+        return self._detail(service_request.public_id)
+
+    @extend_schema(request=s.NoteSerializer, responses={201: s.ServiceRequestDetailSerializer})
+    @action(detail=True, methods=["post"], serializer_class=s.NoteSerializer)
+    def notes(self, request: Request, id: str) -> Response:  # noqa: A002
+        service_request = self.get_object()
+        user = _staff_user(request)
+        policies.ensure(policies.can_add_note(user, service_request),
+                        "You cannot add notes to this request.")
+        serializer = s.NoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.service_request_add_note(
+            service_request=service_request, text=serializer.validated_data["text"],
+            public=serializer.validated_data["public"], actor=user,
+        )
+        response = self._detail(service_request.public_id)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(request=s.AssignSerializer, responses=s.ServiceRequestDetailSerializer)
+    @action(detail=True, methods=["post"], serializer_class=s.AssignSerializer)
+    def assign(self, request: Request, id: str) -> Response:  # noqa: A002
+        service_request = self.get_object()
+        user = _staff_user(request)
+        policies.ensure(policies.can_work_request(user, service_request),
+                        "Only the owning department can assign this request.")
+        serializer = s.AssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        unit_slug, username = serializer.validated_data["unit"], serializer.validated_data["assignee"]
+        errors: dict[str, list[str]] = {}
+        unit = assignee = None
+        if unit_slug:
+            unit = WorkUnit.objects.filter(department=service_request.department, slug=unit_slug).first()
+            if unit is None:
+                errors["unit"] = [f"{service_request.department.name} has no unit {unit_slug!r}."]
+        if username:
+            assignee = User.objects.filter(username=username, is_active=True).first()
+            if assignee is None:
+                errors["assignee"] = [f"No active staff member {username!r}."]
+        if errors:
+            raise InvalidInput(errors)
+        services.service_request_assign(
+            service_request=service_request, unit=unit, assignee=assignee, actor=user
+        )
+        return self._detail(service_request.public_id)
+
+    @extend_schema(request=s.DuplicateSerializer, responses=s.ServiceRequestDetailSerializer)
+    @action(detail=True, methods=["post"], serializer_class=s.DuplicateSerializer)
+    def duplicate(self, request: Request, id: str) -> Response:  # noqa: A002
+        service_request = self.get_object()
+        user = _staff_user(request)
+        policies.ensure(policies.can_work_request(user, service_request),
+                        "Only the owning department can mark this request as a duplicate.")
+        serializer = s.DuplicateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.service_request_link_duplicate(
+            service_request=service_request, duplicate_of=serializer.validated_data["duplicate_of"],
+            actor=user,
+        )
+        return self._detail(service_request.public_id)
+
+
+class ServiceViewSet(viewsets.ModelViewSet[Service]):
+    """The service catalogue. Attributes are edited in the admin."""
+
+    permission_classes = [ReadForStaffWriteForAdmins]
+    serializer_class = s.ServiceSerializer
+    lookup_field = "code"
+    pagination_class = None
+    queryset = Service.objects.select_related("default_department").prefetch_related("attributes")
+    filterset_fields = ["group", "is_active"]
+
+
+class DepartmentViewSet(viewsets.ModelViewSet[Department]):
+    permission_classes = [ReadForStaffWriteForAdmins]
+    serializer_class = s.DepartmentSerializer
+    lookup_field = "slug"
+    pagination_class = None
+    queryset = Department.objects.prefetch_related("units")
+    filterset_fields = ["is_active"]
+
+
+class AreaViewSet(viewsets.ModelViewSet[Area]):
+    permission_classes = [ReadForStaffWriteForAdmins]
+    serializer_class = s.AreaSerializer
+    pagination_class = LimitOffsetPagination
+    queryset = Area.objects.all()
+    filterset_fields = ["kind"]

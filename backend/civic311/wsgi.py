@@ -1,0 +1,11 @@
+import os
+import sys
+from pathlib import Path
+
+_root = Path(__file__).resolve().parent.parent.parent
+sys.path[:0] = [str(_root / "backend"), str(_root)]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic311.settings")
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+application = get_wsgi_application()

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.contrib.gis.admin import GISModelAdmin
+
+from core.models import Area, Department, Holiday, WorkUnit
+from core.widgets import SelfHostedMapWidget
+
+
+class CityMapAdmin(GISModelAdmin):
+    gis_widget = SelfHostedMapWidget
+
+
+class WorkUnitInline(admin.TabularInline[WorkUnit, Department]):
+    model = WorkUnit
+    extra = 0
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin[Department]):
+    list_display = ["name", "slug", "public_name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "slug", "public_name"]
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [WorkUnitInline]
+
+
+@admin.register(WorkUnit)
+class WorkUnitAdmin(admin.ModelAdmin[WorkUnit]):
+    list_display = ["name", "slug", "department", "is_active"]
+    list_filter = ["department", "is_active"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin[Holiday]):
+    list_display = ["date", "name", "department"]
+    list_filter = ["department"]
+    date_hierarchy = "date"
+
+
+@admin.register(Area)
+class AreaAdmin(CityMapAdmin):
+    list_display = ["name", "kind", "agency"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug", "agency"]
+    prepopulated_fields = {"slug": ("name",)}

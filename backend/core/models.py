@@ -1,0 +1,100 @@
+"""The city's organisation (departments, work units, calendars) and geography (areas)."""
+
+from datetime import time
+
+from django.contrib.gis.db import models as gis
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"),
+            (5, "Saturday"), (6, "Sunday")]
+
+
+def default_working_days() -> list[int]:
+    return [0, 1, 2, 3, 4]
+
+
+class Department(models.Model):
+    """A city department (or the contact centre's triage desk) that owns service requests."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    public_name = models.CharField(
+        max_length=200, help_text="Shown to residents, e.g. Open311 agency_responsible."
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    working_days = ArrayField(
+        models.PositiveSmallIntegerField(choices=WEEKDAYS), default=default_working_days,
+        help_text="Weekdays the department works, 0 = Monday.",
+    )
+    day_starts_at = models.TimeField(default=time(8, 0))
+    day_ends_at = models.TimeField(default=time(17, 0))
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkUnit(models.Model):
+    """A crew, district yard or queue inside a department."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="units")
+    slug = models.SlugField(max_length=64)
+    name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["department__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "slug"], name="unique_unit_slug_per_department")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department.name} / {self.name}"
+
+
+class Holiday(models.Model):
+    """A day nobody works: city-wide (no department) or for one department."""
+
+    date = models.DateField()
+    name = models.CharField(max_length=200)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="holidays"
+    )
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "department"], name="unique_holiday_per_department",
+                                    nulls_distinct=False)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class Area(models.Model):
+    """A named polygon: city limits, a council district, or an overlay owned by another agency."""
+
+    slug = models.SlugField(max_length=120)
+    name = models.CharField(max_length=200)
+    kind = models.SlugField(max_length=64, db_index=True,
+                            help_text="e.g. city-limits, council-district, state-highway, county-park")
+    agency = models.CharField(
+        max_length=200, blank=True,
+        help_text="The outside agency that owns this area, if it is not the city.",
+    )
+    geometry = gis.MultiPolygonField(srid=4326, spatial_index=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="unique_area_slug_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"

@@ -1,0 +1,9 @@
+from django.contrib.gis.forms.widgets import OpenLayersWidget
+
+
+class SelfHostedMapWidget(OpenLayersWidget):
+    """Django's map widget with OpenLayers served from our own static files, not a CDN."""
+
+    class Media:
+        css = {"all": ("vendor/ol-7.2.2/ol.css", "gis/css/ol3.css")}
+        js = ("vendor/ol-7.2.2/ol.js", "gis/js/OLMapWidget.js")

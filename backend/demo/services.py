@@ -1,0 +1,93 @@
+"""Load the Riverton demo city. Idempotent: a second run updates rather than duplicates."""
+
+from datetime import date
+
+from django.db import transaction
+
+from accounts.models import Role, User
+from accounts.services import user_ensure
+from core.models import Department, Holiday, WorkUnit
+from core.services import area_upsert
+from demo import geography
+from demo.catalogue import DEMO_PASSWORD, DEMO_USERS, DEPARTMENTS, SERVICES
+from intake.models import Service, ServiceAttribute, ServiceType
+
+
+def _holidays(year: int) -> list[tuple[date, str]]:
+    return [
+        (date(year, 1, 1), "New Year's Day"),
+        (date(year, 7, 4), "Independence Day"),
+        (date(year, 12, 25), "Christmas Day"),
+    ]
+
+
+def _load_departments() -> None:
+    for slug, name, public_name, units in DEPARTMENTS:
+        department, _ = Department.objects.update_or_create(
+            slug=slug, defaults={"name": name, "public_name": public_name}
+        )
+        for unit_slug, unit_name in units:
+            WorkUnit.objects.update_or_create(
+                department=department, slug=unit_slug, defaults={"name": unit_name}
+            )
+
+
+def _load_services() -> None:
+    departments = {d.slug: d for d in Department.objects.all()}
+    for spec in SERVICES:
+        value, unit = spec["target"]
+        service, _ = Service.objects.update_or_create(
+            code=spec["code"],
+            defaults={
+                "name": spec["name"], "group": spec["group"], "description": spec["description"],
+                "keywords": spec["keywords"], "type": spec.get("type", ServiceType.REALTIME),
+                "default_department": departments.get(spec["department"] or ""),
+                "target_value": value, "target_unit": unit,
+            },
+        )
+        for order, attribute in enumerate(spec["attributes"], start=1):
+            ServiceAttribute.objects.update_or_create(
+                service=service, code=attribute["code"],
+                defaults={
+                    "description": attribute["description"], "datatype": attribute["datatype"],
+                    "required": attribute.get("required", False), "order": order,
+                    "values": attribute.get("values", []),
+                },
+            )
+
+
+def _load_areas() -> None:
+    area_upsert(kind="city-limits", name="City of Riverton", geometry=geography.CITY_LIMITS)
+    for name, shape in geography.council_districts():
+        area_upsert(kind="council-district", name=name, geometry=shape)
+    area_upsert(kind="state-highway", name="State Highway 30 corridor",
+                geometry=geography.STATE_HIGHWAY, agency="State Department of Transportation")
+    area_upsert(kind="county-park", name="Heron Marsh County Park",
+                geometry=geography.COUNTY_PARK, agency="Marsh County Parks Department")
+
+
+def _load_holidays(year: int) -> None:
+    for y in (year, year + 1):
+        for day, name in _holidays(y):
+            Holiday.objects.get_or_create(date=day, department=None, defaults={"name": name})
+
+
+def _load_users() -> list[User]:
+    departments = {d.slug: d for d in Department.objects.all()}
+    return [
+        user_ensure(
+            username=username, password=DEMO_PASSWORD, role=Role(role),
+            departments=[departments[slug] for slug in slugs],
+            first_name=first, last_name=last, email=f"{username}@riverton.example",
+        )
+        for username, role, slugs, first, last in DEMO_USERS
+    ]
+
+
+@transaction.atomic
+def demo_city_load(*, year: int) -> list[User]:
+    _load_departments()
+    _load_services()
+    _load_areas()
+    _load_holidays(year)
+    return _load_users()

@@ -1,0 +1,81 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from core.admin import CityMapAdmin
+from intake.models import RequestEvent, Service, ServiceAttribute, ServiceRequest
+
+
+class ServiceAttributeInline(admin.StackedInline[ServiceAttribute, Service]):
+    model = ServiceAttribute
+    extra = 0
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin[Service]):
+    list_display = ["name", "code", "group", "default_department", "target_value", "target_unit",
+                    "is_active"]
+    list_filter = ["group", "default_department", "is_active"]
+    search_fields = ["name", "code", "keywords"]
+    inlines = [ServiceAttributeInline]
+
+
+@admin.register(ServiceAttribute)
+class ServiceAttributeAdmin(admin.ModelAdmin[ServiceAttribute]):
+    list_display = ["service", "code", "datatype", "required", "order"]
+    list_filter = ["datatype", "required"]
+    search_fields = ["code", "service__code"]
+
+
+class RequestEventInline(admin.TabularInline[RequestEvent, ServiceRequest]):
+    model = RequestEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "kind", "actor", "public", "note", "data"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(CityMapAdmin):
+    """Read-mostly: status, notes and assignment go through the domain services (the API)."""
+
+    list_display = ["public_id", "service", "status", "department", "unit", "created_at",
+                    "promised_at"]
+    list_filter = ["status", "department", "channel", "service__group"]
+    search_fields = ["public_id", "description", "address"]
+    date_hierarchy = "created_at"
+    list_select_related = ["service", "department", "unit"]
+    readonly_fields = [
+        "public_id", "service", "attributes", "description", "address", "address_id", "zipcode",
+        "media_urls", "requester_first_name", "requester_last_name", "requester_email",
+        "requester_phone", "requester_language", "requester_channel", "channel", "department",
+        "unit", "assignee", "created_by", "priority", "status", "promised_at", "created_at",
+        "updated_at", "acknowledged_at", "closed_at", "duplicate_of",
+    ]
+    inlines = [RequestEventInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RequestEvent)
+class RequestEventAdmin(admin.ModelAdmin[RequestEvent]):
+    list_display = ["request", "kind", "at", "actor", "public"]
+    list_filter = ["kind", "public"]
+    search_fields = ["request__public_id", "note"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,215 @@
+"""Services the city offers, the requests residents make, and each request's history."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.gis.db import models as gis
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from core.models import Department, WorkUnit
+from intake.statuses import Status, open311_status
+
+
+class ServiceType(models.TextChoices):
+    REALTIME = "realtime", "Realtime"
+    BATCH = "batch", "Batch"
+    BLACKBOX = "blackbox", "Blackbox"
+
+
+class TargetUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", "Working days"
+    WORKING_HOURS = "working_hours", "Working hours"
+
+
+class Service(models.Model):
+    """An Open311 service: what a resident can ask the city for."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    group = models.CharField(max_length=100, blank=True)
+    keywords = ArrayField(models.CharField(max_length=50), default=list, blank=True)
+    type = models.CharField(max_length=16, choices=ServiceType.choices, default=ServiceType.REALTIME)
+    default_department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="services",
+        help_text="Owner when no routing rule says otherwise; empty sends it to triage.",
+    )
+    target_value = models.PositiveIntegerField(default=5, help_text="Service-level target.")
+    target_unit = models.CharField(
+        max_length=16, choices=TargetUnit.choices, default=TargetUnit.WORKING_DAYS
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["group", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class AttributeDatatype(models.TextChoices):
+    STRING = "string", "String"
+    NUMBER = "number", "Number"
+    DATETIME = "datetime", "Date and time"
+    TEXT = "text", "Text"
+    SINGLEVALUELIST = "singlevaluelist", "Single value list"
+    MULTIVALUELIST = "multivaluelist", "Multiple value list"
+
+
+class ServiceAttribute(models.Model):
+    """An extra question asked for a service (Open311 service definition attribute)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="attributes")
+    code = models.SlugField(max_length=64)
+    description = models.CharField(max_length=300, help_text="The question asked.")
+    datatype = models.CharField(max_length=20, choices=AttributeDatatype.choices)
+    datatype_description = models.CharField(max_length=300, blank=True)
+    required = models.BooleanField(default=False)
+    variable = models.BooleanField(default=True, help_text="False: informational, no answer.")
+    order = models.PositiveSmallIntegerField(default=1)
+    values = models.JSONField(
+        default=list, blank=True, help_text='For list types: [{"key": "...", "name": "..."}].'
+    )
+
+    class Meta:
+        ordering = ["service", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "code"], name="unique_attribute_code_per_service")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.code}.{self.code}"
+
+    def value_keys(self) -> set[str]:
+        return {str(v["key"]) for v in self.values if isinstance(v, dict) and "key" in v}
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Web"
+    APP = "app", "Mobile app / Open311"
+    PHONE = "phone", "Phone (3-1-1)"
+    EMAIL = "email", "Email"
+    WALK_IN = "walk_in", "Walk-in"
+    STAFF = "staff", "City staff in the field"
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+    PHONE = "phone", "Phone call"
+    NONE = "none", "No updates"
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, "Low"
+    NORMAL = 2, "Normal"
+    HIGH = 3, "High"
+    URGENT = 4, "Urgent"
+
+
+class ServiceRequest(models.Model):
+    public_id = models.CharField(max_length=32, unique=True, editable=False)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
+    attributes = models.JSONField(default=dict, blank=True)
+    description = models.TextField(blank=True)
+    location = gis.PointField(geography=True, srid=4326, null=True, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    address_id = models.CharField(max_length=100, blank=True)
+    zipcode = models.CharField(max_length=20, blank=True)
+    media_urls = ArrayField(models.URLField(max_length=500), default=list, blank=True)
+
+    requester_first_name = models.CharField(max_length=100, blank=True)
+    requester_last_name = models.CharField(max_length=100, blank=True)
+    requester_email = models.EmailField(blank=True)
+    requester_phone = models.CharField(max_length=40, blank=True)
+    requester_language = models.CharField(max_length=8, default="en")
+    requester_channel = models.CharField(
+        max_length=8, choices=ContactChannel.choices, default=ContactChannel.NONE
+    )
+
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="requests")
+    unit = models.ForeignKey(
+        WorkUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="assigned_requests",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="logged_requests",
+    )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    promised_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField(db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["department", "status", "promised_at"], name="request_queue_idx"),
+            models.Index(fields=["status", "created_at"], name="request_status_created_idx"),
+            models.Index(fields=["service", "created_at"], name="request_service_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.service.name}"
+
+    @property
+    def open311_status(self) -> str:
+        return open311_status(self.status)
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    ROUTED = "routed", "Routed"
+    TRANSFERRED = "transferred", "Transferred"
+    ASSIGNED = "assigned", "Assigned"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    PUBLIC_NOTE = "public_note", "Public note"
+    INTERNAL_NOTE = "internal_note", "Internal note"
+    DUPLICATE_LINKED = "duplicate_linked", "Duplicate linked"
+    REOPENED = "reopened", "Reopened"
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class RequestEvent(models.Model):
+    """One line of a request's history. Append-only (also enforced by a database trigger)."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="request_events",
+    )
+    public = models.BooleanField(help_text="Visible to the resident.")
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["request", "at"], name="event_request_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("request history is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("request history is append-only")

@@ -1,0 +1,45 @@
+"""Reads on services and service requests."""
+
+from django.contrib.gis.geos import Point
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from core.models import Area
+from intake.models import RequestEvent, Service, ServiceRequest
+from intake.policies import READERS_OF_EVERY_REQUEST
+from intake.statuses import OPEN_STATUSES
+
+CITY_LIMITS_KIND = "city-limits"
+
+
+def location_in_service_area(point: Point) -> bool:
+    """True when the city has no boundary loaded, or the point lies inside it."""
+    limits = Area.objects.filter(kind=CITY_LIMITS_KIND)
+    if not limits.exists():
+        return True
+    return limits.filter(geometry__intersects=point).exists()
+
+
+def active_services() -> QuerySet[Service]:
+    return Service.objects.filter(is_active=True).prefetch_related("attributes")
+
+
+def service_requests_visible_to(user: User) -> QuerySet[ServiceRequest]:
+    requests = ServiceRequest.objects.select_related("service", "department", "unit", "assignee")
+    if user.is_city_admin or user.role in READERS_OF_EVERY_REQUEST:
+        return requests
+    if user.is_department_bound:
+        return requests.filter(department__in=user.departments.all())
+    return requests.none()
+
+
+def service_requests_overdue(requests: QuerySet[ServiceRequest], overdue: bool) -> QuerySet[ServiceRequest]:
+    late = Q(status__in=OPEN_STATUSES, promised_at__lt=timezone.now())
+    return requests.filter(late) if overdue else requests.exclude(late)
+
+
+def service_request_with_timeline(queryset: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
+    return queryset.prefetch_related(
+        Prefetch("events", queryset=RequestEvent.objects.select_related("actor").order_by("at", "id"))
+    )

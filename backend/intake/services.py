@@ -1,0 +1,321 @@
+"""Writes on service requests: one function per use case, each in one transaction.
+
+Status changes happen only through `_move`, which applies the transition table.
+"""
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.errors import InvalidInput
+from core.models import WorkUnit
+from intake import policies
+from intake.attributes import clean_attribute_values
+from intake.models import (
+    ContactChannel,
+    EventKind,
+    Priority,
+    RequestEvent,
+    Service,
+    ServiceRequest,
+)
+from intake.selectors import location_in_service_area
+from intake.statuses import NOTE_REQUIRED, Status, can_move, is_closed
+from routing_adapter.selectors import route_request
+
+MAX_DESCRIPTION = 4000
+MAX_NOTE = 4000
+MAX_MEDIA_URLS = 10
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who asked, and how they want to hear back (C8: their channel, their language)."""
+
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+    language: str = "en"
+    channel: str = ContactChannel.NONE
+
+
+def _next_public_id(at: datetime) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('intake_request_number_seq')")
+        (number,) = cursor.fetchone()
+    # Short enough to read over the phone (C11), unique through the sequence.
+    return f"{at:%y}-{number:06d}"
+
+
+def _validate_requester(requester: Requester) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if requester.language not in dict(settings.LANGUAGES):
+        errors["requester_language"] = [
+            f"Choose one of: {', '.join(code for code, _ in settings.LANGUAGES)}."
+        ]
+    if requester.channel not in ContactChannel.values:
+        errors["requester_channel"] = [f"Choose one of: {', '.join(ContactChannel.values)}."]
+    elif requester.channel == ContactChannel.EMAIL and not requester.email:
+        errors["requester_email"] = ["An email address is needed to send updates by email."]
+    elif requester.channel in (ContactChannel.SMS, ContactChannel.PHONE) and not requester.phone:
+        errors["requester_phone"] = ["A phone number is needed to send updates by text or phone."]
+    return errors
+
+
+def _validate_intake(
+    *,
+    service: Service,
+    description: str,
+    location: Point | None,
+    address: str,
+    address_id: str,
+    media_urls: Sequence[str],
+    requester: Requester,
+) -> dict[str, list[str]]:
+    errors = _validate_requester(requester)
+    if not service.is_active:
+        errors["service"] = ["This service is no longer offered."]
+    if len(description) > MAX_DESCRIPTION:
+        errors["description"] = [f"At most {MAX_DESCRIPTION} characters."]
+    if location is None and not address.strip() and not address_id.strip():
+        errors["location"] = ["Give a location or an address."]
+    elif location is not None and not location_in_service_area(location):
+        errors["location"] = [f"This location is outside {settings.CIVIC311_CITY_NAME}."]
+    if len(media_urls) > MAX_MEDIA_URLS:
+        errors["media_urls"] = [f"At most {MAX_MEDIA_URLS} media links."]
+    return errors
+
+
+def _record(
+    service_request: ServiceRequest,
+    *,
+    kind: EventKind,
+    at: datetime,
+    actor: User | None,
+    public: bool,
+    note: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=service_request, kind=kind, at=at, actor=actor, public=public, note=note,
+        data=dict(data or {}),
+    )
+
+
+@transaction.atomic
+def service_request_create(
+    *,
+    service: Service,
+    channel: str,
+    description: str = "",
+    location: Point | None = None,
+    address: str = "",
+    address_id: str = "",
+    zipcode: str = "",
+    attributes: Mapping[str, Any] | None = None,
+    media_urls: Sequence[str] = (),
+    requester: Requester = Requester(),  # noqa: B008 - frozen, shared safely
+    priority: int = Priority.NORMAL,
+    actor: User | None = None,
+    received_at: datetime | None = None,
+) -> ServiceRequest:
+    """Take a request from any channel: validate, route, record. Actor None means a resident."""
+    if actor is not None:
+        policies.ensure(policies.can_create_request(actor), "You cannot log service requests.")
+    errors = _validate_intake(
+        service=service, description=description, location=location, address=address,
+        address_id=address_id, media_urls=media_urls, requester=requester,
+    )
+    try:
+        cleaned_attributes = clean_attribute_values(service=service, raw=attributes or {})
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+
+    now = timezone.now()
+    received = received_at or now
+    decision = route_request(service=service, location=location, received_at=received)
+    service_request = ServiceRequest.objects.create(
+        public_id=_next_public_id(received),
+        token=secrets.token_urlsafe(24),
+        service=service,
+        attributes=cleaned_attributes,
+        description=description.strip(),
+        location=location,
+        address=address.strip(),
+        address_id=address_id.strip(),
+        zipcode=zipcode.strip(),
+        media_urls=list(media_urls),
+        requester_first_name=requester.first_name,
+        requester_last_name=requester.last_name,
+        requester_email=requester.email,
+        requester_phone=requester.phone,
+        requester_language=requester.language,
+        requester_channel=requester.channel,
+        channel=channel,
+        department=decision.department,
+        unit=decision.unit,
+        created_by=actor,
+        priority=priority,
+        status=Status.NEW,
+        promised_at=decision.promised_at,
+        created_at=received,
+        updated_at=received,
+    )
+    _record(service_request, kind=EventKind.CREATED, at=received, actor=actor, public=True,
+            data={"channel": channel, "service": service.code})
+    _record(service_request, kind=EventKind.ROUTED, at=received, actor=None, public=True,
+            note=decision.explanation, data=decision.as_event_data())
+    return service_request
+
+
+def _locked(service_request: ServiceRequest) -> ServiceRequest:
+    return ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+
+
+def _move(
+    service_request: ServiceRequest,
+    *,
+    to_status: str,
+    at: datetime,
+    actor: User | None,
+    note: str,
+) -> None:
+    """The one place a request's status changes. The caller holds the row lock."""
+    from_status = service_request.status
+    if not can_move(from_status, to_status):
+        raise InvalidInput.field(
+            "status",
+            f"A request that is {Status(from_status).label.lower()} cannot be moved to "
+            f"{Status(to_status).label.lower()}.",
+        )
+    if to_status in NOTE_REQUIRED and not note.strip():
+        raise InvalidInput.field("note", "Explain to the resident why, in plain words.")
+    reopening = is_closed(from_status) and not is_closed(to_status)
+    service_request.status = to_status
+    service_request.updated_at = at
+    if from_status == Status.NEW and service_request.acknowledged_at is None:
+        service_request.acknowledged_at = at
+    if is_closed(to_status):
+        service_request.closed_at = at
+    if reopening:
+        service_request.closed_at = None
+        service_request.duplicate_of = None
+    service_request.save()
+    _record(
+        service_request,
+        kind=EventKind.REOPENED if reopening else EventKind.STATUS_CHANGED,
+        at=at, actor=actor, public=True, note=note.strip(),
+        data={"from": from_status, "to": to_status},
+    )
+
+
+@transaction.atomic
+def service_request_change_status(
+    *,
+    service_request: ServiceRequest,
+    to_status: str,
+    actor: User,
+    note: str = "",
+    at: datetime | None = None,
+) -> ServiceRequest:
+    locked = _locked(service_request)
+    policies.ensure(policies.can_work_request(actor, locked),
+                    "Only the owning department can change this request's status.")
+    if to_status not in Status.values:
+        raise InvalidInput.field("status", f"Unknown status {to_status!r}.")
+    if to_status == Status.CLOSED_DUPLICATE:
+        raise InvalidInput.field("status", "Link the request to the one it duplicates instead.")
+    if len(note) > MAX_NOTE:
+        raise InvalidInput.field("note", f"At most {MAX_NOTE} characters.")
+    _move(locked, to_status=to_status, at=at or timezone.now(), actor=actor, note=note)
+    return locked
+
+
+@transaction.atomic
+def service_request_add_note(
+    *,
+    service_request: ServiceRequest,
+    text: str,
+    public: bool,
+    actor: User,
+) -> RequestEvent:
+    locked = _locked(service_request)
+    policies.ensure(policies.can_add_note(actor, locked), "You cannot add notes to this request.")
+    text = text.strip()
+    if not text:
+        raise InvalidInput.field("text", "Write the note.")
+    if len(text) > MAX_NOTE:
+        raise InvalidInput.field("text", f"At most {MAX_NOTE} characters.")
+    now = timezone.now()
+    if public:
+        locked.updated_at = now
+        locked.save(update_fields=["updated_at"])
+    return _record(locked, kind=EventKind.PUBLIC_NOTE if public else EventKind.INTERNAL_NOTE,
+                   at=now, actor=actor, public=public, note=text)
+
+
+@transaction.atomic
+def service_request_assign(
+    *,
+    service_request: ServiceRequest,
+    actor: User,
+    unit: WorkUnit | None = None,
+    assignee: User | None = None,
+) -> ServiceRequest:
+    locked = _locked(service_request)
+    policies.ensure(policies.can_work_request(actor, locked),
+                    "Only the owning department can assign this request.")
+    errors: dict[str, list[str]] = {}
+    if unit is not None and unit.department_id != locked.department_id:
+        errors["unit"] = [f"This unit is not part of {locked.department.name}."]
+    if assignee is not None and not assignee.departments.filter(pk=locked.department_id).exists():
+        errors["assignee"] = [f"This person does not work for {locked.department.name}."]
+    if errors:
+        raise InvalidInput(errors)
+    locked.unit = unit
+    locked.assignee = assignee
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["unit", "assignee", "updated_at"])
+    _record(locked, kind=EventKind.ASSIGNED, at=locked.updated_at, actor=actor, public=False,
+            data={"unit": unit.slug if unit else None,
+                  "assignee": assignee.username if assignee else None})
+    return locked
+
+
+@transaction.atomic
+def service_request_link_duplicate(
+    *,
+    service_request: ServiceRequest,
+    duplicate_of: ServiceRequest,
+    actor: User,
+) -> ServiceRequest:
+    locked = _locked(service_request)
+    policies.ensure(policies.can_work_request(actor, locked),
+                    "Only the owning department can mark this request as a duplicate.")
+    # Read the parent fresh: the caller's copy may be stale. Chains point at the root request.
+    parent = ServiceRequest.objects.get(pk=duplicate_of.pk)
+    if parent.duplicate_of_id is not None:
+        parent = ServiceRequest.objects.get(pk=parent.duplicate_of_id)
+    if parent.pk == locked.pk:
+        raise InvalidInput.field("duplicate_of", "A request cannot duplicate itself.")
+    if is_closed(parent.status):
+        raise InvalidInput.field("duplicate_of", "Link to a request that is still open.")
+    now = timezone.now()
+    note = f"This is the same problem as request {parent.public_id}; follow that one for updates."
+    _move(locked, to_status=Status.CLOSED_DUPLICATE, at=now, actor=actor, note=note)
+    locked.duplicate_of = parent
+    locked.save(update_fields=["duplicate_of"])
+    _record(locked, kind=EventKind.DUPLICATE_LINKED, at=now, actor=actor, public=True,
+            data={"duplicate_of": parent.public_id})
+    return locked
