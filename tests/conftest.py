@@ -11,34 +11,38 @@ from tests.factories import DepartmentFactory, ServiceFactory, UserFactory
 
 @pytest.fixture
 def triage(db: None) -> Department:
-    return DepartmentFactory(slug="contact-centre", name="311 Contact Centre")
+    return DepartmentFactory.create(slug="contact-centre", name="311 Contact Centre")
 
 
 @pytest.fixture
 def streets(db: None) -> Department:
-    return DepartmentFactory(slug="streets", name="Streets and Roads")
+    return DepartmentFactory.create(slug="streets", name="Streets and Roads")
 
 
 @pytest.fixture
 def sanitation(db: None) -> Department:
-    return DepartmentFactory(slug="sanitation", name="Sanitation")
+    return DepartmentFactory.create(slug="sanitation", name="Sanitation")
 
 
 @pytest.fixture
 def pothole(streets: Department, triage: Department) -> Service:
-    return ServiceFactory(code="pothole", name="Pothole", default_department=streets)
+    return ServiceFactory.create(code="pothole", name="Pothole", default_department=streets)
 
 
 @pytest.fixture
 def missed_trash(sanitation: Department, triage: Department) -> Service:
-    return ServiceFactory(code="missed-trash", name="Missed trash pickup", group="Sanitation",
-                          default_department=sanitation)
+    return ServiceFactory.create(
+        code="missed-trash",
+        name="Missed trash pickup",
+        group="Sanitation",
+        default_department=sanitation,
+    )
 
 
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     def make(role: str, departments: list[Department] | None = None) -> User:
-        return UserFactory(role=role, departments=departments or [])
+        return UserFactory.create(role=role, departments=departments or [])
 
     return make
 

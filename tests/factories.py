@@ -44,18 +44,17 @@ class ServiceFactory(factory.django.DjangoModelFactory[Service]):
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.AGENT
-    password = factory.PostGenerationMethodCall("set_password", "pw")
+    password = "pw"
 
-    @factory.post_generation
-    def departments(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create and extracted:
-            self.departments.set(extracted)
-        if create:
-            self.save()
+    @classmethod
+    def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
+        departments = kwargs.pop("departments", None) or []
+        user = model_class.objects.create_user(*args, **kwargs)
+        user.departments.set(departments)
+        return user
 
 
 def make_request(service: Service, **overrides: Any) -> ServiceRequest:

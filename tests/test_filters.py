@@ -23,7 +23,9 @@ FAR = Point(-89.3000, 43.1200, srid=4326)
 
 
 @pytest.fixture
-def client(make_user: Callable[..., User], client_for: Callable[[User | None], APIClient]) -> APIClient:
+def client(
+    make_user: Callable[..., User], client_for: Callable[[User | None], APIClient]
+) -> APIClient:
     return client_for(make_user(Role.ADMIN))
 
 
@@ -47,8 +49,9 @@ def test_bbox(client: APIClient, pothole: Service) -> None:
     assert ids(client, "bbox=-89.41,43.06,-89.39,43.075") == {a.public_id}
 
 
-def test_status_service_department_channel(client: APIClient, pothole: Service, missed_trash: Service,
-                                           admin_user: User) -> None:
+def test_status_service_department_channel(
+    client: APIClient, pothole: Service, missed_trash: Service, admin_user: User
+) -> None:
     a = make_request(pothole, channel="phone")
     b = make_request(missed_trash, channel="web")
     service_request_change_status(service_request=b, to_status="in_progress", actor=admin_user)
@@ -64,10 +67,12 @@ def test_status_service_department_channel(client: APIClient, pothole: Service, 
 def test_assignee_and_unit(client: APIClient, pothole: Service, streets_staff: User) -> None:
     from tests.factories import WorkUnitFactory
 
-    unit = WorkUnitFactory(department=pothole.default_department)
+    unit = WorkUnitFactory.create(department=pothole.default_department)
     a = make_request(pothole)
     make_request(pothole)
-    service_request_assign(service_request=a, unit=unit, assignee=streets_staff, actor=streets_staff)
+    service_request_assign(
+        service_request=a, unit=unit, assignee=streets_staff, actor=streets_staff
+    )
     assert ids(client, f"assignee={streets_staff.username}") == {a.public_id}
     assert ids(client, f"unit={unit.pk}") == {a.public_id}
 
@@ -112,7 +117,9 @@ def test_overdue(client: APIClient, pothole: Service) -> None:
         ("text=" + "x" * 300, "text"),
     ],
 )
-def test_malformed_filters_are_400_with_the_field(client: APIClient, query: str, field: str) -> None:
+def test_malformed_filters_are_400_with_the_field(
+    client: APIClient, query: str, field: str
+) -> None:
     response = client.get(f"/api/v1/requests/?{query}")
     assert response.status_code == 400
     assert field in response.json(), response.json()
@@ -131,13 +138,20 @@ def test_cursor_pagination_walks_every_request_once(client: APIClient, pothole: 
 
 def test_location_outside_the_city_is_refused(client: APIClient, pothole: Service) -> None:
     square = Polygon.from_bbox((-89.5, 43.0, -89.3, 43.15))
-    Area.objects.create(slug="city", name="City", kind="city-limits",
-                        geometry=MultiPolygon(square, srid=4326))
-    response = client.post("/api/v1/requests/", {
-        "service": "pothole", "location": {"lat": 40.0, "long": -89.4}}, format="json")
+    Area.objects.create(
+        slug="city", name="City", kind="city-limits", geometry=MultiPolygon(square, srid=4326)
+    )
+    response = client.post(
+        "/api/v1/requests/",
+        {"service": "pothole", "location": {"lat": 40.0, "long": -89.4}},
+        format="json",
+    )
     assert response.status_code == 400
     assert "location" in response.json()
     assert ServiceRequest.objects.count() == 0
-    inside = client.post("/api/v1/requests/", {
-        "service": "pothole", "location": {"lat": 43.07, "long": -89.4}}, format="json")
+    inside = client.post(
+        "/api/v1/requests/",
+        {"service": "pothole", "location": {"lat": 43.07, "long": -89.4}},
+        format="json",
+    )
     assert inside.status_code == 201

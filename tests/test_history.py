@@ -20,10 +20,13 @@ def test_orm_refuses_to_change_or_delete_events(pothole: Service) -> None:
         event.delete()
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE intake_requestevent SET note = 'rewritten'",
-    "DELETE FROM intake_requestevent",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE intake_requestevent SET note = 'rewritten'",
+        "DELETE FROM intake_requestevent",
+    ],
+)
 def test_database_refuses_to_change_or_delete_events(pothole: Service, statement: str) -> None:
     make_request(pothole)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:

@@ -18,36 +18,138 @@ ROLES = ["agent", "staff", "supervisor", "qa", "admin", "no_role", "anonymous"]
 # action: expected status per role, for a request the user's department owns ("own") and
 # for one owned by another department ("other"). Department-free roles see no difference.
 MATRIX: dict[tuple[str, str], dict[str, int]] = {
-    ("list", "-"): {"agent": 200, "staff": 200, "supervisor": 200, "qa": 200, "admin": 200,
-                    "no_role": 403, "anonymous": 401},
-    ("detail", "own"): {"agent": 200, "staff": 200, "supervisor": 200, "qa": 200, "admin": 200,
-                        "no_role": 403, "anonymous": 401},
-    ("detail", "other"): {"agent": 200, "staff": 403, "supervisor": 403, "qa": 200, "admin": 200,
-                          "no_role": 403, "anonymous": 401},
-    ("create", "-"): {"agent": 201, "staff": 201, "supervisor": 201, "qa": 403, "admin": 201,
-                      "no_role": 403, "anonymous": 401},
-    ("status", "own"): {"agent": 403, "staff": 200, "supervisor": 200, "qa": 403, "admin": 200,
-                        "no_role": 403, "anonymous": 401},
-    ("status", "other"): {"agent": 403, "staff": 403, "supervisor": 403, "qa": 403, "admin": 200,
-                          "no_role": 403, "anonymous": 401},
-    ("notes", "own"): {"agent": 201, "staff": 201, "supervisor": 201, "qa": 403, "admin": 201,
-                       "no_role": 403, "anonymous": 401},
-    ("notes", "other"): {"agent": 201, "staff": 403, "supervisor": 403, "qa": 403, "admin": 201,
-                         "no_role": 403, "anonymous": 401},
-    ("assign", "own"): {"agent": 403, "staff": 200, "supervisor": 200, "qa": 403, "admin": 200,
-                        "no_role": 403, "anonymous": 401},
-    ("assign", "other"): {"agent": 403, "staff": 403, "supervisor": 403, "qa": 403, "admin": 200,
-                          "no_role": 403, "anonymous": 401},
-    ("duplicate", "own"): {"agent": 403, "staff": 200, "supervisor": 200, "qa": 403, "admin": 200,
-                           "no_role": 403, "anonymous": 401},
-    ("duplicate", "other"): {"agent": 403, "staff": 403, "supervisor": 403, "qa": 403, "admin": 200,
-                             "no_role": 403, "anonymous": 401},
-    ("catalogue-read", "-"): {"agent": 200, "staff": 200, "supervisor": 200, "qa": 200, "admin": 200,
-                              "no_role": 403, "anonymous": 401},
-    ("catalogue-write", "-"): {"agent": 403, "staff": 403, "supervisor": 403, "qa": 403, "admin": 201,
-                               "no_role": 403, "anonymous": 401},
+    ("list", "-"): {
+        "agent": 200,
+        "staff": 200,
+        "supervisor": 200,
+        "qa": 200,
+        "admin": 200,
+        "no_role": 403,
+        "anonymous": 401,
+    },
+    ("detail", "own"): {
+        "agent": 200,
+        "staff": 200,
+        "supervisor": 200,
+        "qa": 200,
+        "admin": 200,
+        "no_role": 403,
+        "anonymous": 401,
+    },
+    ("detail", "other"): {
+        "agent": 200,
+        "staff": 403,
+        "supervisor": 403,
+        "qa": 200,
+        "admin": 200,
+        "no_role": 403,
+        "anonymous": 401,
+    },
+    ("create", "-"): {
+        "agent": 201,
+        "staff": 201,
+        "supervisor": 201,
+        "qa": 403,
+        "admin": 201,
+        "no_role": 403,
+        "anonymous": 401,
+    },
+    ("status", "own"): {
+        "agent": 403,
+        "staff": 200,
+        "supervisor": 200,
+        "qa": 403,
+        "admin": 200,
+        "no_role": 403,
+        "anonymous": 401,
+    },
+    ("status", "other"): {
+        "agent": 403,
+        "staff": 403,
+        "supervisor": 403,
+        "qa": 403,
+        "admin": 200,
+        "no_role": 403,
+        "anonymous": 401,
+    },
+    ("notes", "own"): {
+        "agent": 201,
+        "staff": 201,
+        "supervisor": 201,
+        "qa": 403,
+        "admin": 201,
+        "no_role": 403,
+        "anonymous": 401,
+    },
+    ("notes", "other"): {
+        "agent": 201,
+        "staff": 403,
+        "supervisor": 403,
+        "qa": 403,
+        "admin": 201,
+        "no_role": 403,
+        "anonymous": 401,
+    },
+    ("assign", "own"): {
+        "agent": 403,
+        "staff": 200,
+        "supervisor": 200,
+        "qa": 403,
+        "admin": 200,
+        "no_role": 403,
+        "anonymous": 401,
+    },
+    ("assign", "other"): {
+        "agent": 403,
+        "staff": 403,
+        "supervisor": 403,
+        "qa": 403,
+        "admin": 200,
+        "no_role": 403,
+        "anonymous": 401,
+    },
+    ("duplicate", "own"): {
+        "agent": 403,
+        "staff": 200,
+        "supervisor": 200,
+        "qa": 403,
+        "admin": 200,
+        "no_role": 403,
+        "anonymous": 401,
+    },
+    ("duplicate", "other"): {
+        "agent": 403,
+        "staff": 403,
+        "supervisor": 403,
+        "qa": 403,
+        "admin": 200,
+        "no_role": 403,
+        "anonymous": 401,
+    },
+    ("catalogue-read", "-"): {
+        "agent": 200,
+        "staff": 200,
+        "supervisor": 200,
+        "qa": 200,
+        "admin": 200,
+        "no_role": 403,
+        "anonymous": 401,
+    },
+    ("catalogue-write", "-"): {
+        "agent": 403,
+        "staff": 403,
+        "supervisor": 403,
+        "qa": 403,
+        "admin": 201,
+        "no_role": 403,
+        "anonymous": 401,
+    },
 }
-CASES = [(action, scope, role, codes[role]) for (action, scope), codes in MATRIX.items() for role in ROLES]
+CASES = [
+    (action, scope, role, codes[role])
+    for (action, scope), codes in MATRIX.items()
+    for role in ROLES
+]
 
 
 @pytest.fixture
@@ -67,7 +169,11 @@ def _snapshot() -> tuple[Any, ...]:
     return (
         ServiceRequest.objects.count(),
         RequestEvent.objects.count(),
-        tuple(ServiceRequest.objects.order_by("id").values_list("status", "unit", "assignee", "duplicate_of")),
+        tuple(
+            ServiceRequest.objects.order_by("id").values_list(
+                "status", "unit", "assignee", "duplicate_of"
+            )
+        ),
         Service.objects.count(),
     )
 
@@ -79,14 +185,24 @@ def _call(client: APIClient, action: str, target: ServiceRequest, parent: Servic
         "detail": lambda: client.get(url),
         "create": lambda: client.post(
             "/api/v1/requests/",
-            {"service": "pothole", "location": {"lat": 43.07, "long": -89.4},
-             "attributes": {}, "description": "Hole"},
+            {
+                "service": "pothole",
+                "location": {"lat": 43.07, "long": -89.4},
+                "attributes": {},
+                "description": "Hole",
+            },
             format="json",
         ),
         "status": lambda: client.post(url + "status/", {"status": "acknowledged"}, format="json"),
-        "notes": lambda: client.post(url + "notes/", {"text": "Called back", "public": False}, format="json"),
-        "assign": lambda: client.post(url + "assign/", {"unit": None, "assignee": None}, format="json"),
-        "duplicate": lambda: client.post(url + "duplicate/", {"duplicate_of": parent.public_id}, format="json"),
+        "notes": lambda: client.post(
+            url + "notes/", {"text": "Called back", "public": False}, format="json"
+        ),
+        "assign": lambda: client.post(
+            url + "assign/", {"unit": None, "assignee": None}, format="json"
+        ),
+        "duplicate": lambda: client.post(
+            url + "duplicate/", {"duplicate_of": parent.public_id}, format="json"
+        ),
         "catalogue-read": lambda: client.get("/api/v1/services/"),
         "catalogue-write": lambda: client.post(
             "/api/v1/services/", {"code": "new-service", "name": "New service"}, format="json"
@@ -97,9 +213,14 @@ def _call(client: APIClient, action: str, target: ServiceRequest, parent: Servic
 
 @pytest.mark.parametrize(("action", "scope", "role", "expected"), CASES)
 def test_permission_matrix(
-    action: str, scope: str, role: str, expected: int,
-    people: dict[str, User | None], client_for: Callable[[User | None], APIClient],
-    pothole: Service, missed_trash: Service,
+    action: str,
+    scope: str,
+    role: str,
+    expected: int,
+    people: dict[str, User | None],
+    client_for: Callable[[User | None], APIClient],
+    pothole: Service,
+    missed_trash: Service,
 ) -> None:
     service = missed_trash if scope == "other" else pothole
     target, parent = make_request(service), make_request(service)
@@ -111,8 +232,10 @@ def test_permission_matrix(
 
 
 def test_department_staff_list_only_their_department(
-    people: dict[str, User | None], client_for: Callable[[User | None], APIClient],
-    pothole: Service, missed_trash: Service,
+    people: dict[str, User | None],
+    client_for: Callable[[User | None], APIClient],
+    pothole: Service,
+    missed_trash: Service,
 ) -> None:
     own, other = make_request(pothole), make_request(missed_trash)
     ids = {r["id"] for r in client_for(people["staff"]).get("/api/v1/requests/").json()["results"]}

@@ -23,22 +23,31 @@ VALID = {
 
 
 @pytest.fixture
-def agent_client(make_user: Callable[..., User], client_for: Callable[[User | None], APIClient]) -> APIClient:
+def agent_client(
+    make_user: Callable[..., User], client_for: Callable[[User | None], APIClient]
+) -> APIClient:
     return client_for(make_user(Role.AGENT))
 
 
 @pytest.fixture
 def sized_pothole(pothole: Service) -> Service:
     ServiceAttribute.objects.create(
-        service=pothole, code="size", description="How big?", datatype="singlevaluelist", required=True,
+        service=pothole,
+        code="size",
+        description="How big?",
+        datatype="singlevaluelist",
+        required=True,
         values=[{"key": "small", "name": "Small"}, {"key": "large", "name": "Large"}],
     )
-    ServiceAttribute.objects.create(service=pothole, code="depth_cm", description="Depth",
-                                    datatype="number")
+    ServiceAttribute.objects.create(
+        service=pothole, code="depth_cm", description="Depth", datatype="number"
+    )
     return pothole
 
 
-def test_agent_logs_a_call_and_it_is_routed_with_a_promise(agent_client: APIClient, pothole: Service) -> None:
+def test_agent_logs_a_call_and_it_is_routed_with_a_promise(
+    agent_client: APIClient, pothole: Service
+) -> None:
     response = agent_client.post("/api/v1/requests/", VALID, format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -90,12 +99,15 @@ def test_invalid_input_gets_field_errors_and_writes_nothing(
     assert RequestEvent.objects.count() == 0
 
 
-def test_attribute_errors_name_the_attribute(agent_client: APIClient, sized_pothole: Service) -> None:
+def test_attribute_errors_name_the_attribute(
+    agent_client: APIClient, sized_pothole: Service
+) -> None:
     response = agent_client.post(
         "/api/v1/requests/", {**VALID, "attributes": {"depth_cm": "deep"}}, format="json"
     )
     assert response.json()["attributes"] == {
-        "size": ["This attribute is required."], "depth_cm": ["Enter a number."],
+        "size": ["This attribute is required."],
+        "depth_cm": ["Enter a number."],
     }
 
 
@@ -106,33 +118,56 @@ def test_malformed_json_is_a_400(agent_client: APIClient, pothole: Service) -> N
 
 def test_unknown_request_is_a_404(agent_client: APIClient) -> None:
     assert agent_client.get("/api/v1/requests/26-999999/").status_code == 404
-    assert agent_client.post("/api/v1/requests/26-999999/notes/", {"text": "x", "public": True},
-                             format="json").status_code == 404
+    assert (
+        agent_client.post(
+            "/api/v1/requests/26-999999/notes/", {"text": "x", "public": True}, format="json"
+        ).status_code
+        == 404
+    )
 
 
 def test_staff_work_a_request_through_the_api(
-    streets_staff: User, client_for: Callable[[User | None], APIClient], pothole: Service, streets: Department
+    streets_staff: User,
+    client_for: Callable[[User | None], APIClient],
+    pothole: Service,
+    streets: Department,
 ) -> None:
     client = client_for(streets_staff)
     service_request = make_request(pothole)
     url = f"/api/v1/requests/{service_request.public_id}/"
-    unit = WorkUnitFactory(department=streets, slug="north-yard")
+    unit = WorkUnitFactory.create(department=streets, slug="north-yard")
 
-    assert client.post(url + "status/", {"status": "in_progress", "note": "Crew booked"},
-                       format="json").status_code == 200
-    response = client.post(url + "assign/", {"unit": "north-yard", "assignee": streets_staff.username},
-                           format="json")
+    assert (
+        client.post(
+            url + "status/", {"status": "in_progress", "note": "Crew booked"}, format="json"
+        ).status_code
+        == 200
+    )
+    response = client.post(
+        url + "assign/", {"unit": "north-yard", "assignee": streets_staff.username}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["unit"] == unit.slug
     assert response.json()["assignee"] == streets_staff.username
-    assert client.post(url + "notes/", {"text": "Cone placed", "public": False},
-                       format="json").status_code == 201
-    response = client.post(url + "status/", {"status": "resolved", "note": "Filled today"}, format="json")
+    assert (
+        client.post(
+            url + "notes/", {"text": "Cone placed", "public": False}, format="json"
+        ).status_code
+        == 201
+    )
+    response = client.post(
+        url + "status/", {"status": "resolved", "note": "Filled today"}, format="json"
+    )
     body = response.json()
     assert body["status"] == "resolved"
     assert body["open311_status"] == "closed"
     assert [e["kind"] for e in body["timeline"]] == [
-        "created", "routed", "status_changed", "assigned", "internal_note", "status_changed",
+        "created",
+        "routed",
+        "status_changed",
+        "assigned",
+        "internal_note",
+        "status_changed",
     ]
     assert client.post(url + "status/", {"status": "in_progress"}, format="json").status_code == 400
 
@@ -154,8 +189,12 @@ def test_staff_work_a_request_through_the_api(
     ],
 )
 def test_invalid_actions_get_field_errors_and_change_nothing(
-    streets_staff: User, client_for: Callable[[User | None], APIClient], pothole: Service,
-    action: str, payload: dict[str, object], field: str,
+    streets_staff: User,
+    client_for: Callable[[User | None], APIClient],
+    pothole: Service,
+    action: str,
+    payload: dict[str, object],
+    field: str,
 ) -> None:
     service_request = make_request(pothole)
     events = RequestEvent.objects.count()
@@ -170,13 +209,17 @@ def test_invalid_actions_get_field_errors_and_change_nothing(
 
 
 def test_assignee_must_work_for_the_owning_department(
-    streets_staff: User, make_user: Callable[..., User], sanitation: Department,
-    client_for: Callable[[User | None], APIClient], pothole: Service,
+    streets_staff: User,
+    make_user: Callable[..., User],
+    sanitation: Department,
+    client_for: Callable[[User | None], APIClient],
+    pothole: Service,
 ) -> None:
     outsider = make_user(Role.DEPARTMENT_STAFF, [sanitation])
     service_request = make_request(pothole)
     response = client_for(streets_staff).post(
-        f"/api/v1/requests/{service_request.public_id}/assign/", {"assignee": outsider.username},
+        f"/api/v1/requests/{service_request.public_id}/assign/",
+        {"assignee": outsider.username},
         format="json",
     )
     assert response.status_code == 400

@@ -31,16 +31,22 @@ def _request_in(status: str, service: Service, actor: User) -> ServiceRequest:
     service_request = make_request(service)
     if status == Status.CLOSED_DUPLICATE:
         parent = make_request(service)
-        return service_request_link_duplicate(service_request=service_request, duplicate_of=parent,
-                                              actor=actor)
+        return service_request_link_duplicate(
+            service_request=service_request, duplicate_of=parent, actor=actor
+        )
     for step in PATHS[status]:
         service_request = service_request_change_status(
-            service_request=service_request, to_status=step, actor=actor, note="Reason for the resident."
+            service_request=service_request,
+            to_status=step,
+            actor=actor,
+            note="Reason for the resident.",
         )
     return service_request
 
 
-ALL_PAIRS = [(a, b) for a, b in product(Status.values, Status.values) if b != Status.CLOSED_DUPLICATE]
+ALL_PAIRS = [
+    (a, b) for a, b in product(Status.values, Status.values) if b != Status.CLOSED_DUPLICATE
+]
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), ALL_PAIRS)
@@ -51,7 +57,9 @@ def test_every_move_follows_the_table(
     events_before = RequestEvent.objects.filter(request=service_request).count()
     if can_move(from_status, to_status):
         moved = service_request_change_status(
-            service_request=service_request, to_status=to_status, actor=admin_user,
+            service_request=service_request,
+            to_status=to_status,
+            actor=admin_user,
             note="Reason for the resident.",
         )
         assert moved.status == to_status
@@ -78,31 +86,40 @@ def test_table_covers_every_status_and_closed_states_only_reopen() -> None:
 
 def test_open311_status_is_derived() -> None:
     assert {s: open311_status(s) for s in Status.values} == {
-        "new": "open", "acknowledged": "open", "in_progress": "open", "on_hold": "open",
-        "resolved": "closed", "closed_no_action": "closed", "closed_duplicate": "closed",
+        "new": "open",
+        "acknowledged": "open",
+        "in_progress": "open",
+        "on_hold": "open",
+        "resolved": "closed",
+        "closed_no_action": "closed",
+        "closed_duplicate": "closed",
     }
 
 
 def test_closing_without_action_needs_a_note(pothole: Service, admin_user: User) -> None:
     service_request = make_request(pothole)
     with pytest.raises(InvalidInput) as error:
-        service_request_change_status(service_request=service_request,
-                                      to_status=Status.CLOSED_NO_ACTION, actor=admin_user)
+        service_request_change_status(
+            service_request=service_request, to_status=Status.CLOSED_NO_ACTION, actor=admin_user
+        )
     assert "note" in error.value.errors
 
 
 def test_duplicate_status_only_through_linking(pothole: Service, admin_user: User) -> None:
     service_request = make_request(pothole)
     with pytest.raises(InvalidInput):
-        service_request_change_status(service_request=service_request,
-                                      to_status=Status.CLOSED_DUPLICATE, actor=admin_user)
+        service_request_change_status(
+            service_request=service_request, to_status=Status.CLOSED_DUPLICATE, actor=admin_user
+        )
     parent = make_request(pothole)
-    linked = service_request_link_duplicate(service_request=service_request, duplicate_of=parent,
-                                            actor=admin_user)
+    linked = service_request_link_duplicate(
+        service_request=service_request, duplicate_of=parent, actor=admin_user
+    )
     assert linked.status == Status.CLOSED_DUPLICATE
     assert linked.duplicate_of == parent
-    reopened = service_request_change_status(service_request=linked, to_status=Status.ACKNOWLEDGED,
-                                             actor=admin_user)
+    reopened = service_request_change_status(
+        service_request=linked, to_status=Status.ACKNOWLEDGED, actor=admin_user
+    )
     assert reopened.duplicate_of is None
     assert reopened.closed_at is None
 
@@ -111,10 +128,12 @@ def test_timestamps_follow_the_status(pothole: Service, admin_user: User) -> Non
     service_request = make_request(pothole)
     assert service_request.acknowledged_at is None
     service_request = service_request_change_status(
-        service_request=service_request, to_status=Status.IN_PROGRESS, actor=admin_user)
+        service_request=service_request, to_status=Status.IN_PROGRESS, actor=admin_user
+    )
     assert service_request.acknowledged_at is not None
     service_request = service_request_change_status(
-        service_request=service_request, to_status=Status.RESOLVED, actor=admin_user)
+        service_request=service_request, to_status=Status.RESOLVED, actor=admin_user
+    )
     assert service_request.closed_at is not None
 
 
@@ -122,6 +141,8 @@ def test_cannot_link_to_a_closed_request_or_itself(pothole: Service, admin_user:
     first, second = make_request(pothole), make_request(pothole)
     with pytest.raises(InvalidInput):
         service_request_link_duplicate(service_request=first, duplicate_of=first, actor=admin_user)
-    service_request_change_status(service_request=second, to_status=Status.RESOLVED, actor=admin_user)
+    service_request_change_status(
+        service_request=second, to_status=Status.RESOLVED, actor=admin_user
+    )
     with pytest.raises(InvalidInput):
         service_request_link_duplicate(service_request=first, duplicate_of=second, actor=admin_user)

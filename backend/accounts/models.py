@@ -15,7 +15,9 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)
     departments = models.ManyToManyField(
-        "core.Department", blank=True, related_name="members",
+        "core.Department",
+        blank=True,
+        related_name="members",
         help_text="Department staff and supervisors act on requests these departments own.",
     )
 

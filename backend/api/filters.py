@@ -33,11 +33,11 @@ def _check_lat_lon(lat: float, lon: float) -> None:
         raise forms.ValidationError("Latitude must be within ±90 and longitude within ±180.")
 
 
-class BBoxField(forms.CharField):
+class BBoxField(forms.Field):
     """min_lon,min_lat,max_lon,max_lat in WGS84."""
 
     def to_python(self, value: Any) -> Polygon | None:
-        text = super().to_python(value)
+        text = str(value or "").strip()
         if not text:
             return None
         min_lon, min_lat, max_lon, max_lat = _floats(text, 4, "-89.5,43.0,-89.3,43.1")
@@ -50,17 +50,19 @@ class BBoxField(forms.CharField):
         return polygon
 
 
-class NearField(forms.CharField):
+class NearField(forms.Field):
     """lat,lon,radius in metres."""
 
     def to_python(self, value: Any) -> tuple[Point, float] | None:
-        text = super().to_python(value)
+        text = str(value or "").strip()
         if not text:
             return None
         lat, lon, radius = _floats(text, 3, "43.07,-89.40,250")
         _check_lat_lon(lat, lon)
         if not 0 < radius <= MAX_NEAR_RADIUS_M:
-            raise forms.ValidationError(f"The radius must be between 0 and {MAX_NEAR_RADIUS_M} metres.")
+            raise forms.ValidationError(
+                f"The radius must be between 0 and {MAX_NEAR_RADIUS_M} metres."
+            )
         return Point(lon, lat, srid=4326), radius
 
 
@@ -90,22 +92,31 @@ class ServiceRequestFilter(filters.FilterSet):
     updated = filters.IsoDateTimeFromToRangeFilter(field_name="updated_at")
     # A strict choice: "overdue=maybe" is an error, not a silently ignored filter.
     overdue = filters.TypedChoiceFilter(
-        choices=[("true", "true"), ("false", "false")], coerce=lambda v: v == "true",
-        method="filter_overdue", label="Open and past the promised date",
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda v: v == "true",
+        method="filter_overdue",
+        label="Open and past the promised date",
     )
     bbox = BBoxFilter(method="filter_bbox", label="min_lon,min_lat,max_lon,max_lat")
     near = NearFilter(method="filter_near", label="lat,lon,radius_in_metres")
-    text = filters.CharFilter(method="filter_text", max_length=200,
-                              label="Words in the description or address, or a request id")
+    text = filters.CharFilter(
+        method="filter_text",
+        max_length=200,
+        label="Words in the description or address, or a request id",
+    )
 
     class Meta:
         model = ServiceRequest
         fields: list[str] = []
 
-    def filter_overdue(self, queryset: QuerySet[ServiceRequest], name: str, value: bool) -> QuerySet[ServiceRequest]:
+    def filter_overdue(
+        self, queryset: QuerySet[ServiceRequest], name: str, value: bool
+    ) -> QuerySet[ServiceRequest]:
         return service_requests_overdue(queryset, value)
 
-    def filter_bbox(self, queryset: QuerySet[ServiceRequest], name: str, value: Polygon) -> QuerySet[ServiceRequest]:
+    def filter_bbox(
+        self, queryset: QuerySet[ServiceRequest], name: str, value: Polygon
+    ) -> QuerySet[ServiceRequest]:
         return queryset.filter(location__coveredby=value)
 
     def filter_near(
@@ -114,7 +125,9 @@ class ServiceRequestFilter(filters.FilterSet):
         point, radius = value
         return queryset.filter(location__dwithin=(point, D(m=radius)))
 
-    def filter_text(self, queryset: QuerySet[ServiceRequest], name: str, value: str) -> QuerySet[ServiceRequest]:
+    def filter_text(
+        self, queryset: QuerySet[ServiceRequest], name: str, value: str
+    ) -> QuerySet[ServiceRequest]:
         value = value.strip()
         if not value:
             return queryset

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
+from accounts.models import User
 from core.models import Area, Department, WorkUnit
 from intake.models import (
     Channel,
@@ -34,8 +35,16 @@ class DepartmentSerializer(serializers.ModelSerializer[Department]):
     class Meta:
         model = Department
         fields = [
-            "slug", "name", "public_name", "email", "phone", "working_days", "day_starts_at",
-            "day_ends_at", "is_active", "units",
+            "slug",
+            "name",
+            "public_name",
+            "email",
+            "phone",
+            "working_days",
+            "day_starts_at",
+            "day_ends_at",
+            "is_active",
+            "units",
         ]
 
 
@@ -43,8 +52,14 @@ class ServiceAttributeSerializer(serializers.ModelSerializer[ServiceAttribute]):
     class Meta:
         model = ServiceAttribute
         fields = [
-            "code", "description", "datatype", "datatype_description", "required", "variable",
-            "order", "values",
+            "code",
+            "description",
+            "datatype",
+            "datatype_description",
+            "required",
+            "variable",
+            "order",
+            "values",
         ]
 
 
@@ -57,8 +72,17 @@ class ServiceSerializer(serializers.ModelSerializer[Service]):
     class Meta:
         model = Service
         fields = [
-            "code", "name", "description", "group", "keywords", "type", "default_department",
-            "target_value", "target_unit", "is_active", "attributes",
+            "code",
+            "name",
+            "description",
+            "group",
+            "keywords",
+            "type",
+            "default_department",
+            "target_value",
+            "target_unit",
+            "is_active",
+            "attributes",
         ]
 
 
@@ -103,7 +127,9 @@ class RequesterSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class RequestEventSerializer(serializers.ModelSerializer[RequestEvent]):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = RequestEvent
@@ -112,13 +138,23 @@ class RequestEventSerializer(serializers.ModelSerializer[RequestEvent]):
 
 class ServiceRequestSerializer(serializers.ModelSerializer[ServiceRequest]):
     id = serializers.CharField(source="public_id", read_only=True)
-    service = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    service: serializers.SlugRelatedField[Service] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     service_name = serializers.CharField(source="service.name", read_only=True)
-    department = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    department: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     department_name = serializers.CharField(source="department.name", read_only=True)
-    unit = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    duplicate_of = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    unit: serializers.SlugRelatedField[WorkUnit] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    assignee: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    duplicate_of: serializers.SlugRelatedField[ServiceRequest] = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True
+    )
     location = serializers.SerializerMethodField()
     requester = serializers.SerializerMethodField()
     open311_status = serializers.CharField(read_only=True)
@@ -127,10 +163,31 @@ class ServiceRequestSerializer(serializers.ModelSerializer[ServiceRequest]):
     class Meta:
         model = ServiceRequest
         fields = [
-            "id", "service", "service_name", "status", "open311_status", "priority", "channel",
-            "description", "attributes", "location", "address", "address_id", "zipcode",
-            "media_urls", "requester", "department", "department_name", "unit", "assignee",
-            "promised_at", "overdue", "created_at", "updated_at", "acknowledged_at", "closed_at",
+            "id",
+            "service",
+            "service_name",
+            "status",
+            "open311_status",
+            "priority",
+            "channel",
+            "description",
+            "attributes",
+            "location",
+            "address",
+            "address_id",
+            "zipcode",
+            "media_urls",
+            "requester",
+            "department",
+            "department_name",
+            "unit",
+            "assignee",
+            "promised_at",
+            "overdue",
+            "created_at",
+            "updated_at",
+            "acknowledged_at",
+            "closed_at",
             "duplicate_of",
         ]
         read_only_fields = fields

@@ -45,7 +45,9 @@ class ServiceRequestViewSet(
             return selectors.service_requests_visible_to(user)
         # Single requests resolve across the city so that another department's request
         # answers 403 (it exists, it is not yours) rather than 404.
-        queryset = ServiceRequest.objects.select_related("service", "department", "unit", "assignee")
+        queryset = ServiceRequest.objects.select_related(
+            "service", "department", "unit", "assignee"
+        )
         if self.action == "retrieve":
             return selectors.service_request_with_timeline(queryset)
         return queryset
@@ -63,7 +65,9 @@ class ServiceRequestViewSet(
         ).get(public_id=public_id)
         return Response(s.ServiceRequestDetailSerializer(instance).data)
 
-    @extend_schema(request=s.ServiceRequestCreateSerializer, responses={201: s.ServiceRequestDetailSerializer})
+    @extend_schema(
+        request=s.ServiceRequestCreateSerializer, responses={201: s.ServiceRequestDetailSerializer}
+    )
     def create(self, request: Request) -> Response:
         user = _staff_user(request)
         policies.ensure(policies.can_create_request(user), "You cannot log service requests.")
@@ -91,31 +95,38 @@ class ServiceRequestViewSet(
 
     @extend_schema(request=s.StatusChangeSerializer, responses=s.ServiceRequestDetailSerializer)
     @action(detail=True, methods=["post"], serializer_class=s.StatusChangeSerializer)
-    def status(self, request: Request, id: str) -> Response:  # noqa: A002 - URL kwarg
+    def status(self, request: Request, id: str) -> Response:
         service_request = self.get_object()
         user = _staff_user(request)
-        policies.ensure(policies.can_work_request(user, service_request),
-                        "Only the owning department can change this request's status.")
+        policies.ensure(
+            policies.can_work_request(user, service_request),
+            "Only the owning department can change this request's status.",
+        )
         serializer = s.StatusChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.service_request_change_status(
-            service_request=service_request, to_status=serializer.validated_data["status"],
-            note=serializer.validated_data["note"], actor=user,
+            service_request=service_request,
+            to_status=serializer.validated_data["status"],
+            note=serializer.validated_data["note"],
+            actor=user,
         )
         return self._detail(service_request.public_id)
 
     @extend_schema(request=s.NoteSerializer, responses={201: s.ServiceRequestDetailSerializer})
     @action(detail=True, methods=["post"], serializer_class=s.NoteSerializer)
-    def notes(self, request: Request, id: str) -> Response:  # noqa: A002
+    def notes(self, request: Request, id: str) -> Response:
         service_request = self.get_object()
         user = _staff_user(request)
-        policies.ensure(policies.can_add_note(user, service_request),
-                        "You cannot add notes to this request.")
+        policies.ensure(
+            policies.can_add_note(user, service_request), "You cannot add notes to this request."
+        )
         serializer = s.NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.service_request_add_note(
-            service_request=service_request, text=serializer.validated_data["text"],
-            public=serializer.validated_data["public"], actor=user,
+            service_request=service_request,
+            text=serializer.validated_data["text"],
+            public=serializer.validated_data["public"],
+            actor=user,
         )
         response = self._detail(service_request.public_id)
         response.status_code = status.HTTP_201_CREATED
@@ -123,18 +134,25 @@ class ServiceRequestViewSet(
 
     @extend_schema(request=s.AssignSerializer, responses=s.ServiceRequestDetailSerializer)
     @action(detail=True, methods=["post"], serializer_class=s.AssignSerializer)
-    def assign(self, request: Request, id: str) -> Response:  # noqa: A002
+    def assign(self, request: Request, id: str) -> Response:
         service_request = self.get_object()
         user = _staff_user(request)
-        policies.ensure(policies.can_work_request(user, service_request),
-                        "Only the owning department can assign this request.")
+        policies.ensure(
+            policies.can_work_request(user, service_request),
+            "Only the owning department can assign this request.",
+        )
         serializer = s.AssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        unit_slug, username = serializer.validated_data["unit"], serializer.validated_data["assignee"]
+        unit_slug, username = (
+            serializer.validated_data["unit"],
+            serializer.validated_data["assignee"],
+        )
         errors: dict[str, list[str]] = {}
         unit = assignee = None
         if unit_slug:
-            unit = WorkUnit.objects.filter(department=service_request.department, slug=unit_slug).first()
+            unit = WorkUnit.objects.filter(
+                department=service_request.department, slug=unit_slug
+            ).first()
             if unit is None:
                 errors["unit"] = [f"{service_request.department.name} has no unit {unit_slug!r}."]
         if username:
@@ -150,15 +168,18 @@ class ServiceRequestViewSet(
 
     @extend_schema(request=s.DuplicateSerializer, responses=s.ServiceRequestDetailSerializer)
     @action(detail=True, methods=["post"], serializer_class=s.DuplicateSerializer)
-    def duplicate(self, request: Request, id: str) -> Response:  # noqa: A002
+    def duplicate(self, request: Request, id: str) -> Response:
         service_request = self.get_object()
         user = _staff_user(request)
-        policies.ensure(policies.can_work_request(user, service_request),
-                        "Only the owning department can mark this request as a duplicate.")
+        policies.ensure(
+            policies.can_work_request(user, service_request),
+            "Only the owning department can mark this request as a duplicate.",
+        )
         serializer = s.DuplicateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.service_request_link_duplicate(
-            service_request=service_request, duplicate_of=serializer.validated_data["duplicate_of"],
+            service_request=service_request,
+            duplicate_of=serializer.validated_data["duplicate_of"],
             actor=user,
         )
         return self._detail(service_request.public_id)

@@ -6,7 +6,8 @@ from core.widgets import SelfHostedMapWidget
 
 
 class CityMapAdmin(GISModelAdmin):
-    gis_widget = SelfHostedMapWidget
+    # The stubs type gis_widget as an instance; Django expects the widget class.
+    gis_widget = SelfHostedMapWidget  # type: ignore[assignment]
 
 
 class WorkUnitInline(admin.TabularInline[WorkUnit, Department]):

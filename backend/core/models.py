@@ -6,8 +6,15 @@ from django.contrib.gis.db import models as gis
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"),
-            (5, "Saturday"), (6, "Sunday")]
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
 
 
 def default_working_days() -> list[int]:
@@ -25,7 +32,8 @@ class Department(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     working_days = ArrayField(
-        models.PositiveSmallIntegerField(choices=WEEKDAYS), default=default_working_days,
+        models.PositiveSmallIntegerField(choices=WEEKDAYS),
+        default=default_working_days,
         help_text="Weekdays the department works, 0 = Monday.",
     )
     day_starts_at = models.TimeField(default=time(8, 0))
@@ -50,7 +58,9 @@ class WorkUnit(models.Model):
     class Meta:
         ordering = ["department__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["department", "slug"], name="unique_unit_slug_per_department")
+            models.UniqueConstraint(
+                fields=["department", "slug"], name="unique_unit_slug_per_department"
+            )
         ]
 
     def __str__(self) -> str:
@@ -69,8 +79,11 @@ class Holiday(models.Model):
     class Meta:
         ordering = ["date"]
         constraints = [
-            models.UniqueConstraint(fields=["date", "department"], name="unique_holiday_per_department",
-                                    nulls_distinct=False)
+            models.UniqueConstraint(
+                fields=["date", "department"],
+                name="unique_holiday_per_department",
+                nulls_distinct=False,
+            )
         ]
 
     def __str__(self) -> str:
@@ -82,10 +95,14 @@ class Area(models.Model):
 
     slug = models.SlugField(max_length=120)
     name = models.CharField(max_length=200)
-    kind = models.SlugField(max_length=64, db_index=True,
-                            help_text="e.g. city-limits, council-district, state-highway, county-park")
+    kind = models.SlugField(
+        max_length=64,
+        db_index=True,
+        help_text="e.g. city-limits, council-district, state-highway, county-park",
+    )
     agency = models.CharField(
-        max_length=200, blank=True,
+        max_length=200,
+        blank=True,
         help_text="The outside agency that owns this area, if it is not the city.",
     )
     geometry = gis.MultiPolygonField(srid=4326, spatial_index=True)

@@ -26,25 +26,35 @@ def as_multipolygon(geometry: GEOSGeometry) -> MultiPolygon:
     if geometry.srid != 4326:
         geometry.transform(4326)
     if not geometry.valid:
-        geometry = geometry.make_valid()
+        # django-stubs lacks GEOSGeometry.make_valid (Django >= 4.1).
+        geometry = geometry.make_valid()  # type: ignore[attr-defined]
     if isinstance(geometry, Polygon):
         return MultiPolygon(geometry, srid=4326)
     if isinstance(geometry, MultiPolygon):
         return geometry
-    polygons = [g for g in geometry if isinstance(g, Polygon)] if hasattr(geometry, "__iter__") else []
+    polygons = (
+        [g for g in geometry if isinstance(g, Polygon)] if hasattr(geometry, "__iter__") else []
+    )
     if not polygons:
         raise InvalidInput.field("geometry", f"Expected polygons, got {geometry.geom_type}.")
     return MultiPolygon(*polygons, srid=4326)
 
 
 @transaction.atomic
-def area_upsert(*, kind: str, name: str, geometry: GEOSGeometry, agency: str = "") -> tuple[Area, bool]:
+def area_upsert(
+    *, kind: str, name: str, geometry: GEOSGeometry, agency: str = ""
+) -> tuple[Area, bool]:
     kind_slug = slugify(kind)
     if not kind_slug or not name.strip():
         raise InvalidInput({"kind": ["Required."]} if not kind_slug else {"name": ["Required."]})
     area, created = Area.objects.update_or_create(
-        kind=kind_slug, slug=slugify(name)[:120] or "area",
-        defaults={"name": name.strip()[:200], "agency": agency, "geometry": as_multipolygon(geometry)},
+        kind=kind_slug,
+        slug=slugify(name)[:120] or "area",
+        defaults={
+            "name": name.strip()[:200],
+            "agency": agency,
+            "geometry": as_multipolygon(geometry),
+        },
     )
     return area, created
 

@@ -6,8 +6,14 @@ CENTRE = (-89.40, 43.07)
 
 CITY_LIMITS = Polygon(
     (
-        (-89.485, 43.020), (-89.400, 43.012), (-89.318, 43.025), (-89.305, 43.080),
-        (-89.330, 43.125), (-89.410, 43.132), (-89.478, 43.118), (-89.495, 43.070),
+        (-89.485, 43.020),
+        (-89.400, 43.012),
+        (-89.318, 43.025),
+        (-89.305, 43.080),
+        (-89.330, 43.125),
+        (-89.410, 43.132),
+        (-89.478, 43.118),
+        (-89.495, 43.070),
         (-89.485, 43.020),
     ),
     srid=4326,
@@ -33,10 +39,14 @@ def council_districts() -> list[tuple[str, MultiPolygon]]:
     number = 1
     for row in range(rows):
         for column in range(columns):
-            cell = Polygon.from_bbox((
-                min_lon + column * width, min_lat + row * height,
-                min_lon + (column + 1) * width, min_lat + (row + 1) * height,
-            ))
+            cell = Polygon.from_bbox(
+                (
+                    min_lon + column * width,
+                    min_lat + row * height,
+                    min_lon + (column + 1) * width,
+                    min_lat + (row + 1) * height,
+                )
+            )
             cell.srid = 4326
             piece = CITY_LIMITS.intersection(cell)
             shape = piece if isinstance(piece, MultiPolygon) else MultiPolygon(piece, srid=4326)

@@ -39,18 +39,25 @@ def _load_services() -> None:
         service, _ = Service.objects.update_or_create(
             code=spec["code"],
             defaults={
-                "name": spec["name"], "group": spec["group"], "description": spec["description"],
-                "keywords": spec["keywords"], "type": spec.get("type", ServiceType.REALTIME),
+                "name": spec["name"],
+                "group": spec["group"],
+                "description": spec["description"],
+                "keywords": spec["keywords"],
+                "type": spec.get("type", ServiceType.REALTIME),
                 "default_department": departments.get(spec["department"] or ""),
-                "target_value": value, "target_unit": unit,
+                "target_value": value,
+                "target_unit": unit,
             },
         )
         for order, attribute in enumerate(spec["attributes"], start=1):
             ServiceAttribute.objects.update_or_create(
-                service=service, code=attribute["code"],
+                service=service,
+                code=attribute["code"],
                 defaults={
-                    "description": attribute["description"], "datatype": attribute["datatype"],
-                    "required": attribute.get("required", False), "order": order,
+                    "description": attribute["description"],
+                    "datatype": attribute["datatype"],
+                    "required": attribute.get("required", False),
+                    "order": order,
                     "values": attribute.get("values", []),
                 },
             )
@@ -60,10 +67,18 @@ def _load_areas() -> None:
     area_upsert(kind="city-limits", name="City of Riverton", geometry=geography.CITY_LIMITS)
     for name, shape in geography.council_districts():
         area_upsert(kind="council-district", name=name, geometry=shape)
-    area_upsert(kind="state-highway", name="State Highway 30 corridor",
-                geometry=geography.STATE_HIGHWAY, agency="State Department of Transportation")
-    area_upsert(kind="county-park", name="Heron Marsh County Park",
-                geometry=geography.COUNTY_PARK, agency="Marsh County Parks Department")
+    area_upsert(
+        kind="state-highway",
+        name="State Highway 30 corridor",
+        geometry=geography.STATE_HIGHWAY,
+        agency="State Department of Transportation",
+    )
+    area_upsert(
+        kind="county-park",
+        name="Heron Marsh County Park",
+        geometry=geography.COUNTY_PARK,
+        agency="Marsh County Parks Department",
+    )
 
 
 def _load_holidays(year: int) -> None:
@@ -76,9 +91,13 @@ def _load_users() -> list[User]:
     departments = {d.slug: d for d in Department.objects.all()}
     return [
         user_ensure(
-            username=username, password=DEMO_PASSWORD, role=Role(role),
+            username=username,
+            password=DEMO_PASSWORD,
+            role=Role(role),
             departments=[departments[slug] for slug in slugs],
-            first_name=first, last_name=last, email=f"{username}@riverton.example",
+            first_name=first,
+            last_name=last,
+            email=f"{username}@riverton.example",
         )
         for username, role, slugs, first, last in DEMO_USERS
     ]

@@ -14,8 +14,15 @@ class ServiceAttributeInline(admin.StackedInline[ServiceAttribute, Service]):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin[Service]):
-    list_display = ["name", "code", "group", "default_department", "target_value", "target_unit",
-                    "is_active"]
+    list_display = [
+        "name",
+        "code",
+        "group",
+        "default_department",
+        "target_value",
+        "target_unit",
+        "is_active",
+    ]
     list_filter = ["group", "default_department", "is_active"]
     search_fields = ["name", "code", "keywords"]
     inlines = [ServiceAttributeInline]
@@ -32,7 +39,7 @@ class RequestEventInline(admin.TabularInline[RequestEvent, ServiceRequest]):
     model = RequestEvent
     extra = 0
     can_delete = False
-    fields = ["at", "kind", "actor", "public", "note", "data"]
+    fields = ("at", "kind", "actor", "public", "note", "data")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -43,18 +50,47 @@ class RequestEventInline(admin.TabularInline[RequestEvent, ServiceRequest]):
 class ServiceRequestAdmin(CityMapAdmin):
     """Read-mostly: status, notes and assignment go through the domain services (the API)."""
 
-    list_display = ["public_id", "service", "status", "department", "unit", "created_at",
-                    "promised_at"]
+    list_display = [
+        "public_id",
+        "service",
+        "status",
+        "department",
+        "unit",
+        "created_at",
+        "promised_at",
+    ]
     list_filter = ["status", "department", "channel", "service__group"]
     search_fields = ["public_id", "description", "address"]
     date_hierarchy = "created_at"
     list_select_related = ["service", "department", "unit"]
     readonly_fields = [
-        "public_id", "service", "attributes", "description", "address", "address_id", "zipcode",
-        "media_urls", "requester_first_name", "requester_last_name", "requester_email",
-        "requester_phone", "requester_language", "requester_channel", "channel", "department",
-        "unit", "assignee", "created_by", "priority", "status", "promised_at", "created_at",
-        "updated_at", "acknowledged_at", "closed_at", "duplicate_of",
+        "public_id",
+        "service",
+        "attributes",
+        "description",
+        "address",
+        "address_id",
+        "zipcode",
+        "media_urls",
+        "requester_first_name",
+        "requester_last_name",
+        "requester_email",
+        "requester_phone",
+        "requester_language",
+        "requester_channel",
+        "channel",
+        "department",
+        "unit",
+        "assignee",
+        "created_by",
+        "priority",
+        "status",
+        "promised_at",
+        "created_at",
+        "updated_at",
+        "acknowledged_at",
+        "closed_at",
+        "duplicate_of",
     ]
     inlines = [RequestEventInline]
 

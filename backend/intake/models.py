@@ -30,9 +30,15 @@ class Service(models.Model):
     description = models.TextField(blank=True)
     group = models.CharField(max_length=100, blank=True)
     keywords = ArrayField(models.CharField(max_length=50), default=list, blank=True)
-    type = models.CharField(max_length=16, choices=ServiceType.choices, default=ServiceType.REALTIME)
+    type = models.CharField(
+        max_length=16, choices=ServiceType.choices, default=ServiceType.REALTIME
+    )
     default_department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="services",
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="services",
         help_text="Owner when no routing rule says otherwise; empty sends it to triage.",
     )
     target_value = models.PositiveIntegerField(default=5, help_text="Service-level target.")
@@ -75,7 +81,9 @@ class ServiceAttribute(models.Model):
     class Meta:
         ordering = ["service", "order", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["service", "code"], name="unique_attribute_code_per_service")
+            models.UniqueConstraint(
+                fields=["service", "code"], name="unique_attribute_code_per_service"
+            )
         ]
 
     def __str__(self) -> str:
@@ -135,11 +143,17 @@ class ServiceRequest(models.Model):
         WorkUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="assigned_requests",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="logged_requests",
     )
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
@@ -192,7 +206,10 @@ class RequestEvent(models.Model):
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="request_events",
     )
     public = models.BooleanField(help_text="Visible to the resident.")

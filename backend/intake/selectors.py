@@ -34,12 +34,16 @@ def service_requests_visible_to(user: User) -> QuerySet[ServiceRequest]:
     return requests.none()
 
 
-def service_requests_overdue(requests: QuerySet[ServiceRequest], overdue: bool) -> QuerySet[ServiceRequest]:
+def service_requests_overdue(
+    requests: QuerySet[ServiceRequest], overdue: bool
+) -> QuerySet[ServiceRequest]:
     late = Q(status__in=OPEN_STATUSES, promised_at__lt=timezone.now())
     return requests.filter(late) if overdue else requests.exclude(late)
 
 
 def service_request_with_timeline(queryset: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
     return queryset.prefetch_related(
-        Prefetch("events", queryset=RequestEvent.objects.select_related("actor").order_by("at", "id"))
+        Prefetch(
+            "events", queryset=RequestEvent.objects.select_related("actor").order_by("at", "id")
+        )
     )

@@ -106,7 +106,12 @@ def _record(
     data: Mapping[str, Any] | None = None,
 ) -> RequestEvent:
     return RequestEvent.objects.create(
-        request=service_request, kind=kind, at=at, actor=actor, public=public, note=note,
+        request=service_request,
+        kind=kind,
+        at=at,
+        actor=actor,
+        public=public,
+        note=note,
         data=dict(data or {}),
     )
 
@@ -123,7 +128,7 @@ def service_request_create(
     zipcode: str = "",
     attributes: Mapping[str, Any] | None = None,
     media_urls: Sequence[str] = (),
-    requester: Requester = Requester(),  # noqa: B008 - frozen, shared safely
+    requester: Requester = Requester(),
     priority: int = Priority.NORMAL,
     actor: User | None = None,
     received_at: datetime | None = None,
@@ -132,8 +137,13 @@ def service_request_create(
     if actor is not None:
         policies.ensure(policies.can_create_request(actor), "You cannot log service requests.")
     errors = _validate_intake(
-        service=service, description=description, location=location, address=address,
-        address_id=address_id, media_urls=media_urls, requester=requester,
+        service=service,
+        description=description,
+        location=location,
+        address=address,
+        address_id=address_id,
+        media_urls=media_urls,
+        requester=requester,
     )
     try:
         cleaned_attributes = clean_attribute_values(service=service, raw=attributes or {})
@@ -172,10 +182,23 @@ def service_request_create(
         created_at=received,
         updated_at=received,
     )
-    _record(service_request, kind=EventKind.CREATED, at=received, actor=actor, public=True,
-            data={"channel": channel, "service": service.code})
-    _record(service_request, kind=EventKind.ROUTED, at=received, actor=None, public=True,
-            note=decision.explanation, data=decision.as_event_data())
+    _record(
+        service_request,
+        kind=EventKind.CREATED,
+        at=received,
+        actor=actor,
+        public=True,
+        data={"channel": channel, "service": service.code},
+    )
+    _record(
+        service_request,
+        kind=EventKind.ROUTED,
+        at=received,
+        actor=None,
+        public=True,
+        note=decision.explanation,
+        data=decision.as_event_data(),
+    )
     return service_request
 
 
@@ -215,7 +238,10 @@ def _move(
     _record(
         service_request,
         kind=EventKind.REOPENED if reopening else EventKind.STATUS_CHANGED,
-        at=at, actor=actor, public=True, note=note.strip(),
+        at=at,
+        actor=actor,
+        public=True,
+        note=note.strip(),
         data={"from": from_status, "to": to_status},
     )
 
@@ -230,8 +256,10 @@ def service_request_change_status(
     at: datetime | None = None,
 ) -> ServiceRequest:
     locked = _locked(service_request)
-    policies.ensure(policies.can_work_request(actor, locked),
-                    "Only the owning department can change this request's status.")
+    policies.ensure(
+        policies.can_work_request(actor, locked),
+        "Only the owning department can change this request's status.",
+    )
     if to_status not in Status.values:
         raise InvalidInput.field("status", f"Unknown status {to_status!r}.")
     if to_status == Status.CLOSED_DUPLICATE:
@@ -261,8 +289,14 @@ def service_request_add_note(
     if public:
         locked.updated_at = now
         locked.save(update_fields=["updated_at"])
-    return _record(locked, kind=EventKind.PUBLIC_NOTE if public else EventKind.INTERNAL_NOTE,
-                   at=now, actor=actor, public=public, note=text)
+    return _record(
+        locked,
+        kind=EventKind.PUBLIC_NOTE if public else EventKind.INTERNAL_NOTE,
+        at=now,
+        actor=actor,
+        public=public,
+        note=text,
+    )
 
 
 @transaction.atomic
@@ -274,8 +308,10 @@ def service_request_assign(
     assignee: User | None = None,
 ) -> ServiceRequest:
     locked = _locked(service_request)
-    policies.ensure(policies.can_work_request(actor, locked),
-                    "Only the owning department can assign this request.")
+    policies.ensure(
+        policies.can_work_request(actor, locked),
+        "Only the owning department can assign this request.",
+    )
     errors: dict[str, list[str]] = {}
     if unit is not None and unit.department_id != locked.department_id:
         errors["unit"] = [f"This unit is not part of {locked.department.name}."]
@@ -287,9 +323,17 @@ def service_request_assign(
     locked.assignee = assignee
     locked.updated_at = timezone.now()
     locked.save(update_fields=["unit", "assignee", "updated_at"])
-    _record(locked, kind=EventKind.ASSIGNED, at=locked.updated_at, actor=actor, public=False,
-            data={"unit": unit.slug if unit else None,
-                  "assignee": assignee.username if assignee else None})
+    _record(
+        locked,
+        kind=EventKind.ASSIGNED,
+        at=locked.updated_at,
+        actor=actor,
+        public=False,
+        data={
+            "unit": unit.slug if unit else None,
+            "assignee": assignee.username if assignee else None,
+        },
+    )
     return locked
 
 
@@ -301,8 +345,10 @@ def service_request_link_duplicate(
     actor: User,
 ) -> ServiceRequest:
     locked = _locked(service_request)
-    policies.ensure(policies.can_work_request(actor, locked),
-                    "Only the owning department can mark this request as a duplicate.")
+    policies.ensure(
+        policies.can_work_request(actor, locked),
+        "Only the owning department can mark this request as a duplicate.",
+    )
     # Read the parent fresh: the caller's copy may be stale. Chains point at the root request.
     parent = ServiceRequest.objects.get(pk=duplicate_of.pk)
     if parent.duplicate_of_id is not None:
@@ -316,6 +362,12 @@ def service_request_link_duplicate(
     _move(locked, to_status=Status.CLOSED_DUPLICATE, at=now, actor=actor, note=note)
     locked.duplicate_of = parent
     locked.save(update_fields=["duplicate_of"])
-    _record(locked, kind=EventKind.DUPLICATE_LINKED, at=now, actor=actor, public=True,
-            data={"duplicate_of": parent.public_id})
+    _record(
+        locked,
+        kind=EventKind.DUPLICATE_LINKED,
+        at=now,
+        actor=actor,
+        public=True,
+        data={"duplicate_of": parent.public_id},
+    )
     return locked

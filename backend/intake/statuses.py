@@ -21,7 +21,9 @@ OPEN_STATUSES: frozenset[str] = frozenset(Status.values) - CLOSED_STATUSES
 _OPEN_TO_CLOSED = {Status.RESOLVED, Status.CLOSED_NO_ACTION, Status.CLOSED_DUPLICATE}
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.NEW: frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ON_HOLD} | _OPEN_TO_CLOSED),
+    Status.NEW: frozenset(
+        {Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ON_HOLD} | _OPEN_TO_CLOSED
+    ),
     Status.ACKNOWLEDGED: frozenset({Status.IN_PROGRESS, Status.ON_HOLD} | _OPEN_TO_CLOSED),
     Status.IN_PROGRESS: frozenset({Status.ON_HOLD} | _OPEN_TO_CLOSED),
     Status.ON_HOLD: frozenset({Status.IN_PROGRESS} | _OPEN_TO_CLOSED),

@@ -56,11 +56,15 @@ def areas_at(point: Point | None) -> list[str]:
         return []
     return [
         f"{kind}:{slug}"
-        for kind, slug in Area.objects.filter(geometry__intersects=point).values_list("kind", "slug")
+        for kind, slug in Area.objects.filter(geometry__intersects=point).values_list(
+            "kind", "slug"
+        )
     ]
 
 
-def route_request(*, service: Service, location: Point | None, received_at: datetime) -> RoutingDecision:
+def route_request(
+    *, service: Service, location: Point | None, received_at: datetime
+) -> RoutingDecision:
     """Decide the owning department for a new request; nothing is ever left unrouted (C6)."""
     areas = areas_at(location)
     if service.default_department is not None and service.default_department.is_active:
@@ -68,7 +72,9 @@ def route_request(*, service: Service, location: Point | None, received_at: date
         explanation = f"{service.name} is owned by {department.name}."
     else:
         department = triage_department()
-        explanation = f"{service.name} has no owning department; sent to {department.name} for triage."
+        explanation = (
+            f"{service.name} has no owning department; sent to {department.name} for triage."
+        )
     return RoutingDecision(
         department=department,
         unit=None,

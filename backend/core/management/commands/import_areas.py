@@ -27,11 +27,18 @@ class Command(BaseCommand):
         if not isinstance(features, list):
             raise CommandError(f"{path} is not a GeoJSON FeatureCollection")
         result = area_import_features(
-            features=tqdm(features, desc=f"areas ({options['kind']})", unit="area",
-                          disable=options["verbosity"] == 0),
-            kind=options["kind"], name_property=options["name_property"], agency=options["agency"],
+            features=tqdm(
+                features,
+                desc=f"areas ({options['kind']})",
+                unit="area",
+                disable=options["verbosity"] == 0,
+            ),
+            kind=options["kind"],
+            name_property=options["name_property"],
+            agency=options["agency"],
         )
         for problem in result.skipped:
             self.stderr.write(f"skipped {problem}")
-        self.stdout.write(f"{result.created} created, {result.updated} updated, "
-                          f"{len(result.skipped)} skipped")
+        self.stdout.write(
+            f"{result.created} created, {result.updated} updated, {len(result.skipped)} skipped"
+        )

@@ -21,7 +21,12 @@ class Command(BaseCommand):
             generator = RequestGenerator(seed=options["seed"], days=options["days"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        for _ in tqdm(generator.generate(options["count"]), total=options["count"], unit="request",
-                      desc="requests", disable=options["verbosity"] == 0):
+        for _ in tqdm(
+            generator.generate(options["count"]),
+            total=options["count"],
+            unit="request",
+            desc="requests",
+            disable=options["verbosity"] == 0,
+        ):
             pass
         self.stdout.write(f"{options['count']} requests created")
