@@ -47,10 +47,9 @@ class WorkingCalendar:
             raise ValueError("days must not be negative")
         local = start.astimezone(self.timezone)
         day = local.date()
-        if days == 0:
-            if not self.is_working_day(day) or local.time() >= self.day_ends_at:
-                day = self.next_working_day(day)
-            return self._at(day, self.day_ends_at)
+        # A request that arrives after hours or on a day off is received on the next working day.
+        if not self.is_working_day(day) or local.time() >= self.day_ends_at:
+            day = self.next_working_day(day)
         for _ in range(days):
             day = self.next_working_day(day)
         return self._at(day, self.day_ends_at)

@@ -7,6 +7,8 @@ from django import forms
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import User
 from core.models import Department, WorkUnit
@@ -74,12 +76,17 @@ class NearFilter(filters.Filter):
     field_class = NearField
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class SlugMultipleChoiceFilter(filters.ModelMultipleChoiceFilter):
+    """Repeatable ?service=pothole&service=graffiti filter on a related object's slug or code."""
+
+
 class ServiceRequestFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=Status.choices)
-    service = filters.ModelMultipleChoiceFilter(
+    service = SlugMultipleChoiceFilter(
         field_name="service__code", to_field_name="code", queryset=Service.objects.all()
     )
-    department = filters.ModelMultipleChoiceFilter(
+    department = SlugMultipleChoiceFilter(
         field_name="department__slug", to_field_name="slug", queryset=Department.objects.all()
     )
     unit = filters.ModelChoiceFilter(field_name="unit", queryset=WorkUnit.objects.all())

@@ -1,8 +1,8 @@
 from typing import Any
 
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
@@ -63,6 +63,8 @@ class ServiceAttributeSerializer(serializers.ModelSerializer[ServiceAttribute]):
         ]
 
 
+# "Service" + the request-body suffix would collide with ServiceRequest in the schema.
+@extend_schema_serializer(component_name="CatalogueService")
 class ServiceSerializer(serializers.ModelSerializer[Service]):
     attributes = ServiceAttributeSerializer(many=True, read_only=True)
     default_department = serializers.SlugRelatedField(
@@ -94,8 +96,6 @@ class AreaSerializer(serializers.ModelSerializer[Area]):
         fields = ["id", "slug", "name", "kind", "agency", "geometry"]
 
     def validate_geometry(self, value: Any) -> Any:
-        from django.contrib.gis.geos import MultiPolygon, Polygon
-
         if isinstance(value, Polygon):
             value = MultiPolygon(value, srid=value.srid)
         if not isinstance(value, MultiPolygon):
@@ -242,10 +242,15 @@ class ServiceRequestCreateSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class StatusChangeSerializer(serializers.Serializer[dict[str, Any]]):
-    status = serializers.ChoiceField(
-        choices=[c for c in Status.choices if c[0] != Status.CLOSED_DUPLICATE]
-    )
+    status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(max_length=MAX_NOTE, allow_blank=True, default="")
+
+    def validate_status(self, value: str) -> str:
+        if value == Status.CLOSED_DUPLICATE:
+            raise serializers.ValidationError(
+                "Link the request to its original with the duplicate action instead."
+            )
+        return value
 
 
 class NoteSerializer(serializers.Serializer[dict[str, Any]]):

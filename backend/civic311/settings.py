@@ -170,6 +170,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "intake.statuses.Status.choices",
+        "IntakeChannelEnum": "intake.models.Channel.choices",
+        "ContactChannelEnum": "intake.models.ContactChannel.choices",
+    },
 }
 
 # --- Cache (throttling state) and Celery ---

@@ -1,10 +1,13 @@
 """Liveness of what the service depends on: the database and the broker."""
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from kombu import Connection
+
+logger = logging.getLogger(__name__)
 
 
 def check_database() -> str | None:
@@ -13,7 +16,8 @@ def check_database() -> str | None:
             cursor.execute("SELECT PostGIS_Lib_Version()")
             cursor.fetchone()
     except Exception as exc:  # any failure means "unhealthy", reported, never raised
-        return f"{type(exc).__name__}: {exc}"
+        logger.warning("health: database unavailable", exc_info=exc)
+        return type(exc).__name__
     return None
 
 
@@ -22,7 +26,9 @@ def check_broker() -> str | None:
         with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
             broker.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
+        logger.warning("health: broker unavailable", exc_info=exc)
+        # Only the error class goes out: /healthz is public, connection details stay in the log.
+        return type(exc).__name__
     return None
 
 
