@@ -15,8 +15,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STATE="${CIVIC311_STATE_DIR:-$ROOT/.local}"
-PG_PORT="${CIVIC311_PG_PORT:-55432}"
-REDIS_PORT="${CIVIC311_REDIS_PORT:-56379}"
+PORTS_FILE="$STATE/ports.env"
 PG_MAJOR="${CIVIC311_PG_MAJOR:-15}"
 PG_BIN="/usr/lib/postgresql/$PG_MAJOR/bin"
 PG_DATA="$STATE/postgres"
@@ -30,6 +29,38 @@ APT_PACKAGES=(
 )
 
 log() { printf '[stack] %s\n' "$*" >&2; }
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port_from() {
+  local port="$1"
+  while port_in_use "$port"; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# Each checkout keeps its own ports, chosen once and remembered, so a second clone (a CI
+# proof next to a running dev stack) gets its own cluster instead of colliding.
+load_ports() {
+  if [ -f "$PORTS_FILE" ]; then
+    # shellcheck disable=SC1090
+    . "$PORTS_FILE"
+  fi
+  PG_PORT="${CIVIC311_PG_PORT:-${PG_PORT:-}}"
+  REDIS_PORT="${CIVIC311_REDIS_PORT:-${REDIS_PORT:-}}"
+}
+
+choose_ports() {
+  load_ports
+  local changed=""
+  if [ -z "$PG_PORT" ]; then PG_PORT="$(free_port_from 55432)"; changed=1; fi
+  if [ -z "$REDIS_PORT" ]; then REDIS_PORT="$(free_port_from 56379)"; changed=1; fi
+  if [ -n "$changed" ]; then
+    mkdir -p "$STATE"
+    printf 'PG_PORT=%s\nREDIS_PORT=%s\n' "$PG_PORT" "$REDIS_PORT" >"$PORTS_FILE"
+  fi
+}
+
+redis_ours() { [ -f "$REDIS_DIR/redis.pid" ] && kill -0 "$(cat "$REDIS_DIR/redis.pid")" 2>/dev/null; }
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
@@ -132,6 +163,10 @@ pg_up() {
   if pg_running; then
     log "PostgreSQL: already running on 127.0.0.1:$PG_PORT"
   else
+    if port_in_use "$PG_PORT"; then
+      log "port $PG_PORT is taken by another program: set CIVIC311_PG_PORT or delete $PORTS_FILE"
+      exit 1
+    fi
     log "PostgreSQL: starting on 127.0.0.1:$PG_PORT"
     as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start \
       -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA -c fsync=${CIVIC311_PG_FSYNC:-on} -c max_connections=200" >/dev/null
@@ -143,14 +178,18 @@ pg_up() {
     PGPASSWORD="$pw" "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" "$PG_DB"
   fi
   PGPASSWORD="$pw" "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" \
-    -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
+    -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
 }
 
 redis_up() {
   mkdir -p "$REDIS_DIR"
-  if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+  if redis_ours && redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
     log "Redis: already running on 127.0.0.1:$REDIS_PORT"
     return 0
+  fi
+  if port_in_use "$REDIS_PORT"; then
+    log "port $REDIS_PORT is taken by another program: set CIVIC311_REDIS_PORT or delete $PORTS_FILE"
+    exit 1
   fi
   log "Redis: starting on 127.0.0.1:$REDIS_PORT"
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$REDIS_DIR" --daemonize yes \
@@ -174,7 +213,7 @@ cmd_down() {
   if [ -f "$PG_DATA/PG_VERSION" ] && pg_running; then
     as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null && log "PostgreSQL stopped"
   fi
-  if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+  if [ -n "$REDIS_PORT" ] && redis_ours; then
     redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
     log "Redis stopped"
   fi
@@ -192,9 +231,9 @@ cmd_env() {
 case "${1:-}" in
   packages) cmd_packages ;;
   venv) cmd_venv ;;
-  up) cmd_up ;;
-  down) cmd_down ;;
-  env) cmd_env ;;
-  all) cmd_packages; cmd_venv; cmd_up ;;
+  up) choose_ports; cmd_up ;;
+  down) load_ports; cmd_down ;;
+  env) choose_ports; cmd_env ;;
+  all) cmd_packages; cmd_venv; choose_ports; cmd_up ;;
   *) echo "usage: $0 packages|venv|up|down|env|all" >&2; exit 2 ;;
 esac
