@@ -1,0 +1,96 @@
+"""The facts rules are written against, extracted once per request.
+
+A feature is a name and a normalised text value: `service`, `subtype`, `details`,
+`channel`, `zip`, `address` (the street address without city or zip), `street`,
+`after_hours`, `area:<kind>`, `cell:<size>` (a grid square of `size` degrees, the finest
+geography learned from history), `attr:<code>`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from routing.geo import AreaIndex
+from routing.model import AreaHit, RoutingInput
+
+Features = dict[str, str]
+
+_ZIP_AT_END = re.compile(r"\b(\d{5})(?:-\d{4})?\s*$")
+_HOUSE_NUMBER = re.compile(r"^[\d\s/-]+(?:1/2)?\s*")
+
+
+def norm(value: object) -> str:
+    return " ".join(str(value).split()).casefold()
+
+
+def zipcode_of(*, zipcode: str, address: str) -> str:
+    if zipcode.strip():
+        return zipcode.strip()[:5]
+    match = _ZIP_AT_END.search(address)
+    return match.group(1) if match else ""
+
+
+def street_of(address: str) -> str:
+    """'748 1/2 E 24TH ST, 90011' -> 'e 24th st'. Intersections keep both streets."""
+    first = address.split(",")[0]
+    return norm(_HOUSE_NUMBER.sub("", first))
+
+
+def cell_of(lat: float, lon: float, size: float) -> str:
+    return f"{math.floor(lat / size)}:{math.floor(lon / size)}"
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessHours:
+    """When the city's offices are open; outside them requests are `after_hours`."""
+
+    weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
+    opens: time = time(8, 0)
+    closes: time = time(17, 0)
+    timezone: ZoneInfo | None = None
+
+    def is_after_hours(self, moment: datetime) -> bool:
+        if self.timezone is not None and moment.tzinfo is not None:
+            moment = moment.astimezone(self.timezone)
+        if moment.weekday() not in self.weekdays:
+            return True
+        return not self.opens <= moment.time() < self.closes
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureExtractor:
+    areas: AreaIndex | None = None
+    cell_sizes: tuple[float, ...] = ()
+    hours: BusinessHours = field(default_factory=BusinessHours)
+
+    def extract(self, request: RoutingInput) -> tuple[Features, tuple[AreaHit, ...]]:
+        features: Features = {}
+        for name, value in (
+            ("service", request.service),
+            ("subtype", request.subtype),
+            ("details", request.details),
+            ("channel", request.channel),
+            ("zip", zipcode_of(zipcode=request.zipcode, address=request.address)),
+            ("address", request.address.split(",")[0]),
+            ("street", street_of(request.address)),
+        ):
+            normalised = norm(value)
+            if normalised:
+                features[name] = normalised
+        features["after_hours"] = "yes" if self.hours.is_after_hours(request.received_at) else "no"
+        for code, value in request.attributes.items():
+            values = value if isinstance(value, list | tuple) else [value]
+            features[f"attr:{norm(code)}"] = ",".join(sorted(norm(v) for v in values))
+        hits: tuple[AreaHit, ...] = ()
+        if request.lat is not None and request.lon is not None:
+            if self.areas is not None:
+                hits = self.areas.locate(request.lon, request.lat)
+                for hit in hits:
+                    features[f"area:{hit.kind}"] = norm(hit.name)
+            for size in self.cell_sizes:
+                features[f"cell:{size:g}"] = cell_of(request.lat, request.lon, size)
+        return features, hits

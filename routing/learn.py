@@ -1,0 +1,267 @@
+"""Learn a rule set from history, evaluate it, and check a rule set for mistakes."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from routing.classifier import ServiceClassifier
+from routing.engine import Router
+from routing.features import BusinessHours, FeatureExtractor, norm
+from routing.geo import AreaIndex
+from routing.history import HistoricalRequest
+from routing.rules import Family, Rule, RuleSet
+
+# About 400 m and 900 m at mid latitudes: fine enough to follow district lines that cut
+# through neighbourhoods, coarse enough to have history in most squares.
+DEFAULT_CELL_SIZES = (0.004, 0.008)
+
+
+def default_families(
+    area_kinds: Sequence[str], cell_sizes: Sequence[float] = DEFAULT_CELL_SIZES
+) -> list[Family]:
+    """The recipes, most specific first.
+
+    Owner: the service (refined by subtype and details) picks the department; an area
+    overrides it only where history shows another body clearly owns that service there
+    (a state highway, a county park). Unit: inside the department, the finest geography
+    with history decides (grid squares, then the city's areas, then street and zip code).
+    """
+    families = [
+        Family("service+subtype+details", "owner", ("service", "subtype", "details"), 400, 3),
+        Family("service+subtype", "owner", ("service", "subtype"), 300, 3),
+    ]
+    families += [
+        Family(f"service+area:{kind}", "owner", ("service", f"area:{kind}"), 200 - i, 10, 0.9)
+        for i, kind in enumerate(area_kinds)
+    ]
+    families.append(Family("service", "owner", ("service",), 100))
+    # The same address was handled before: the same crew serves it.
+    families.append(Family("department+address+zip", "unit", ("department", "address", "zip"), 600))
+    for i, size in enumerate(sorted(cell_sizes)):
+        name = f"cell:{size:g}"
+        families.append(
+            Family(f"department+{name}", "unit", ("department", name), 500 - i, 2 if i == 0 else 1)
+        )
+    families += [
+        Family(f"department+area:{kind}", "unit", ("department", f"area:{kind}"), 300 - i)
+        for i, kind in enumerate(area_kinds)
+    ]
+    families += [
+        Family("department+street+zip", "unit", ("department", "street", "zip"), 200),
+        Family("department+zip", "unit", ("department", "zip"), 150),
+        Family("department+service", "unit", ("department", "service"), 120),
+        Family("department", "unit", ("department",), 100),
+    ]
+    return families
+
+
+@dataclass
+class Learned:
+    rules: RuleSet
+    classifier: ServiceClassifier | None
+
+
+def learn(
+    history: Sequence[HistoricalRequest],
+    *,
+    areas: AreaIndex | None = None,
+    triage_department: str = "311",
+    cell_sizes: Sequence[float] = DEFAULT_CELL_SIZES,
+    hours: BusinessHours | None = None,
+    manual_rules: Iterable[Rule] = (),
+) -> Learned:
+    kinds = areas.kinds if areas is not None else ()
+    rules = RuleSet(
+        manual_rules,
+        triage_department=triage_department,
+        families=default_families(kinds, cell_sizes),
+        cell_sizes=cell_sizes,
+    )
+    extractor = FeatureExtractor(
+        areas=areas, cell_sizes=tuple(cell_sizes), hours=hours or BusinessHours()
+    )
+    scores: dict[str, list[int]] = {f.name: [0, 0] for f in rules.families if f.scope == "unit"}
+    for row in history:
+        features, _ = extractor.extract(row.request)
+        _score_unit_families(rules, features, row, scores)
+        rules.record_outcome(features, department=row.owner.department, unit=row.owner.unit)
+    rules = _rank_unit_families(rules, scores)
+    texts = [
+        " ".join(p for p in (r.request.description, r.request.subtype, r.request.details) if p)
+        for r in history
+    ]
+    classifier = ServiceClassifier.train(texts, [r.request.service for r in history])
+    rules.metadata |= {
+        "learned_from": len(history),
+        "area_kinds": list(kinds),
+        "first": history[0].request.received_at.isoformat() if history else None,
+        "last": history[-1].request.received_at.isoformat() if history else None,
+    }
+    return Learned(rules=rules, classifier=classifier)
+
+
+def _score_unit_families(
+    rules: RuleSet,
+    features: dict[str, str],
+    row: HistoricalRequest,
+    scores: dict[str, list[int]],
+) -> None:
+    """Before learning a row, ask each unit family what it would have said (prequential)."""
+    if not row.owner.unit:
+        return
+    for family in rules.families:
+        if family.scope != "unit":
+            continue
+        rule = rules.family_rule(family, features, department=row.owner.department)
+        ranked = rule.ranked_targets() if rule is not None else []
+        if ranked:
+            scores[family.name][0] += ranked[0][0] == row.owner.unit
+            scores[family.name][1] += 1
+
+
+def _rank_unit_families(rules: RuleSet, scores: dict[str, list[int]]) -> RuleSet:
+    """Order unit families by how often they were right when they spoke.
+
+    Which geography decides a unit is a fact about the city (sanitation districts may follow
+    zip codes, graffiti contracts council districts), so history picks the order: each
+    family's accuracy on rows it had not yet seen, smoothed so a family that spoke twice
+    does not outrank one that spoke a thousand times.
+    """
+
+    def accuracy(family: Family) -> float:
+        right, spoke = scores.get(family.name, [0, 0])
+        return (right + 1) / (spoke + 2)
+
+    unit_families = sorted(
+        (f for f in rules.families if f.scope == "unit"),
+        key=lambda f: (-accuracy(f), -f.priority),
+    )
+    priorities = {f.name: 500 - rank for rank, f in enumerate(unit_families)}
+    families = [
+        replace(f, priority=priorities[f.name]) if f.scope == "unit" else f for f in rules.families
+    ]
+    for rule in rules.rules:
+        if rule.source == "learned" and rule.family in priorities:
+            rule.priority = priorities[rule.family]
+    ranked = RuleSet(
+        rules.rules,
+        triage_department=rules.triage_department,
+        families=families,
+        cell_sizes=rules.cell_sizes,
+    )
+    ranked.metadata["unit_family_accuracy"] = {f.name: round(accuracy(f), 4) for f in unit_families}
+    return ranked
+
+
+def save_bundle(path: Path, learned: Learned) -> None:
+    data = learned.rules.as_dict()
+    if learned.classifier is not None:
+        data["classifier"] = learned.classifier.as_dict()
+    path.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def load_bundle(path: Path) -> Learned:
+    with path.open(encoding="utf-8") as handle:
+        data = json.load(handle)
+    classifier = data.get("classifier")
+    return Learned(
+        rules=RuleSet.from_dict(data),
+        classifier=ServiceClassifier.from_dict(classifier) if classifier else None,
+    )
+
+
+def evaluate(
+    router: Router, history: Sequence[HistoricalRequest], *, online: bool = False
+) -> dict[str, Any]:
+    """Route every row in time order and compare with who really handled it."""
+    department_right = unit_right = unit_rows = covered = 0
+    confusions: Counter[tuple[str, str]] = Counter()
+    seconds = 0.0
+    for row in history:
+        started = time.perf_counter()
+        decision = router.route(row.request)
+        seconds += time.perf_counter() - started
+        truth = row.owner
+        covered += not decision.fallback
+        department_ok = decision.department == truth.department
+        department_right += department_ok
+        if truth.unit:
+            unit_rows += 1
+            unit_ok = department_ok and decision.unit == truth.unit
+            unit_right += unit_ok
+        else:
+            unit_ok = department_ok
+        if not unit_ok:
+            confusions[(str(truth), str(decision.owner))] += 1
+        if online:
+            # Revealed the way a transfer reveals it: the true owner accepts the request.
+            router.record_outcome(row.request, department=truth.department, unit=truth.unit)
+    total = len(history)
+    return {
+        "requests": total,
+        "online": online,
+        "department_accuracy": round(department_right / total, 4) if total else None,
+        "unit_accuracy": round(unit_right / unit_rows, 4) if unit_rows else None,
+        "unit_rows": unit_rows,
+        "coverage": round(covered / total, 4) if total else None,
+        "decisions_per_second": round(total / seconds) if seconds else None,
+        "top_confusions": [
+            {"true": true, "routed": routed, "count": count}
+            for (true, routed), count in confusions.most_common(10)
+        ],
+    }
+
+
+def validate(rules: RuleSet, *, services: Iterable[str] = ()) -> dict[str, list[str]]:
+    """Overlapping rules, rules that can never decide, services nobody owns."""
+    problems: dict[str, list[str]] = {"overlaps": [], "unreachable": [], "unowned_services": []}
+    for kept, dropped in rules.shadowed:
+        problems["overlaps"].append(
+            f"{dropped.id} has the same conditions and priority as {kept.id}; {kept.id} wins"
+        )
+    by_conditions: dict[tuple[str, frozenset[tuple[str, str]]], list[Rule]] = {}
+    for rule in rules.rules:
+        by_conditions.setdefault((rule.scope, frozenset(rule.conditions.items())), []).append(rule)
+    for rule in rules.rules:
+        if rule.source != "manual":
+            continue
+        items = sorted(rule.conditions.items())
+        for blocker in _manual_subsets(by_conditions, rule.scope, items):
+            if blocker is not rule and _decides_before(blocker, rule):
+                problems["unreachable"].append(
+                    f"{rule.id} never decides: {blocker.id} matches whenever it does "
+                    "and comes first"
+                )
+                break
+    owned = {r.conditions.get("service") for r in rules.rules if r.scope == "owner"}
+    if any(r.scope == "owner" and "service" not in r.conditions for r in rules.rules):
+        return problems  # a rule without a service condition can own anything
+    for service in sorted(set(services)):
+        if norm(service) not in owned:
+            problems["unowned_services"].append(
+                f"{service} has no owner rule: it will go to triage ({rules.triage_department})"
+            )
+    return problems
+
+
+def _manual_subsets(
+    index: dict[tuple[str, frozenset[tuple[str, str]]], list[Rule]],
+    scope: str,
+    items: list[tuple[str, str]],
+) -> Iterable[Rule]:
+    count = len(items)
+    for mask in range(1 << count):
+        subset = frozenset(items[i] for i in range(count) if mask & (1 << i))
+        for candidate in index.get((scope, subset), []):
+            if candidate.source == "manual":
+                yield candidate
+
+
+def _decides_before(first: Rule, second: Rule) -> bool:
+    return (-first.priority, -len(first.conditions)) < (-second.priority, -len(second.conditions))
