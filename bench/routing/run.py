@@ -1,0 +1,164 @@
+"""Routing benchmark: accuracy on real city history, and decisions per second.
+
+Accuracy: learn on the first 70% (by time) of each city's history file (the folder given by
+--data or ROUTING_DATA_DIR, holding history/*.csv and areas/*.geojson),
+route the remaining 30% in time order, offline and online (each true owner revealed
+after its decision, as a transfer would). Goal for Los Angeles: unit accuracy >= 0.95 and
+department accuracy >= 0.99.
+
+Speed: one process, synthetic districts (10 to 10,000 polygons) and 500 rules. Goal:
+>= 20,000 decisions/s at 100 polygons, growing sub-linearly in the number of polygons.
+
+Usage: ROUTING_DATA_DIR=DIR python bench/routing/run.py [--data DIR] [--decisions N]
+Prints progress on stderr and one JSON object on the last line of stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry import box
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from routing.engine import Router  # noqa: E402
+from routing.geo import Area, AreaIndex, load_area_files  # noqa: E402
+from routing.history import read_history  # noqa: E402
+from routing.learn import evaluate, learn  # noqa: E402
+from routing.model import RoutingInput  # noqa: E402
+from routing.rules import Rule, RuleSet  # noqa: E402
+
+CITIES = {
+    "la": ("la-2017.csv", ["la-neighborhood-councils.geojson", "la-council-districts.geojson"]),
+    "nyc": ("nyc-2011-2023.csv", ["nyc-boroughs.geojson", "nyc-community-districts.geojson"]),
+}
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def accuracy(data: Path, city: str) -> dict[str, Any]:
+    history_file, area_files = CITIES[city]
+    history = read_history(data / "history" / history_file)
+    areas = AreaIndex(load_area_files(data / "areas" / name for name in area_files))
+    split = int(len(history) * 0.7)
+    train, test = history[:split], history[split:]
+    started = time.perf_counter()
+    learned = learn(train, areas=areas, triage_department="311")
+    learn_seconds = time.perf_counter() - started
+    result: dict[str, Any] = {
+        "train": len(train),
+        "test": len(test),
+        "rules": len(learned.rules),
+        "learn_seconds": round(learn_seconds, 2),
+    }
+    for mode in ("offline", "online"):
+        # Online learning changes the rule set: start each mode from the same learned state.
+        fresh = learn(train, areas=areas, triage_department="311") if mode == "online" else learned
+        router = Router(fresh.rules, areas=areas, classifier=fresh.classifier)
+        scores = evaluate(router, test, online=mode == "online")
+        result[mode] = {
+            key: scores[key]
+            for key in ("department_accuracy", "unit_accuracy", "coverage", "decisions_per_second")
+        }
+        result[mode]["top_confusions"] = scores["top_confusions"][:3]
+        log(f"{city} {mode}: {json.dumps(result[mode])}")
+    return result
+
+
+def synthetic_router(polygons: int, rule_count: int = 500) -> tuple[Router, list[RoutingInput]]:
+    side = max(1, round(polygons**0.5))
+    size = 0.2 / side  # a 0.2-degree city, about 20 km across
+    districts = [
+        Area("district", f"d{i}-{j}", box(i * size, j * size, (i + 1) * size, (j + 1) * size))
+        for i in range(side)
+        for j in range(side)
+    ][:polygons]
+    services = [f"service-{n}" for n in range(50)]
+    departments = [f"department-{n}" for n in range(10)]
+    rules = [
+        Rule.from_dict({"id": s, "when": {"service": s}, "department": departments[n % 10]})
+        for n, s in enumerate(services)
+    ]
+    for n in range(rule_count - len(rules)):
+        district = districts[n % len(districts)]
+        department = departments[(n // len(districts)) % len(departments)]
+        rules.append(
+            Rule.from_dict(
+                {
+                    "id": f"unit-{n}",
+                    "scope": "unit",
+                    "when": {"department": department, "area:district": district.name},
+                    "department": department,
+                    "unit": f"unit-{n % 7}",
+                }
+            )
+        )
+    router = Router(RuleSet(rules, triage_department="311"), areas=AreaIndex(districts))
+    rng = random.Random(311)
+    when = datetime.fromisoformat("2026-11-23T10:00:00-06:00")
+    requests = [
+        RoutingInput(
+            received_at=when,
+            service=rng.choice(services),
+            lat=rng.uniform(0, side * size),
+            lon=rng.uniform(0, side * size),
+            address=f"{rng.randint(1, 9999)} Main St, 6060{rng.randint(0, 9)}",
+        )
+        for _ in range(2000)
+    ]
+    return router, requests
+
+
+def speed(decisions: int) -> dict[str, Any]:
+    result = {}
+    for polygons in (10, 100, 1_000, 10_000):
+        router, requests = synthetic_router(polygons)
+        for r in requests[:200]:  # warm caches
+            router.route(r)
+        started = time.perf_counter()
+        for n in range(decisions):
+            router.route(requests[n % len(requests)])
+        rate = decisions / (time.perf_counter() - started)
+        result[str(polygons)] = round(rate)
+        log(f"{polygons} polygons, 500 rules: {rate:,.0f} decisions/s")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    default = os.environ.get("ROUTING_DATA_DIR")
+    parser.add_argument("--data", type=Path, default=Path(default) if default else None)
+    parser.add_argument("--decisions", type=int, default=50_000)
+    args = parser.parse_args()
+    result: dict[str, Any] = {"benchmark": "routing"}
+    if args.data is not None and (args.data / "history").is_dir():
+        for city in CITIES:
+            result[city] = accuracy(args.data, city)
+    else:
+        result["accuracy_skipped"] = "set ROUTING_DATA_DIR to a folder with history/ and areas/"
+    result["decisions_per_second_by_polygons"] = speed(args.decisions)
+    la = result.get("la", {}).get("offline", {})
+    result["goals"] = {
+        "la_unit_accuracy_0.95": (la.get("unit_accuracy") or 0) >= 0.95,
+        "la_department_accuracy_0.99": (la.get("department_accuracy") or 0) >= 0.99,
+        "20k_decisions_per_second_at_100_polygons": result["decisions_per_second_by_polygons"][
+            "100"
+        ]
+        >= 20_000,
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
