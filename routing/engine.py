@@ -18,7 +18,7 @@ from routing.model import (
     RoutingInput,
     ServiceSuggestion,
 )
-from routing.rules import Match, RuleSet
+from routing.rules import Match, Rule, RuleSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +93,12 @@ class Router:
             promised_at=self._promise(request, department),
         )
 
-    def record_outcome(self, request: RoutingInput, *, department: str, unit: str = "") -> None:
+    def record_outcome(
+        self, request: RoutingInput, *, department: str, unit: str = ""
+    ) -> list[Rule]:
         """Learn the true owner of a request (a transfer accepted, a request closed)."""
         features, _ = self.extractor.extract(request)
-        self.rules.record_outcome(features, department=department, unit=unit)
+        return self.rules.record_outcome(features, department=department, unit=unit)
 
     def _fallback(
         self,

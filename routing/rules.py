@@ -273,14 +273,14 @@ class RuleSet:
 
     # --- learning ---
 
-    def record_outcome(self, features: Features, *, department: str, unit: str) -> int:
+    def record_outcome(self, features: Features, *, department: str, unit: str) -> list[Rule]:
         """Count a confirmed owner (a closed request, an accepted transfer) in every family.
 
-        Returns how many rules were created. This is the one learning path: `learn` calls it
-        for each historical row, the backend for each transfer, `evaluate --online` after
-        each decision.
+        Returns the rules it created or updated, for whoever stores them. This is the one
+        learning path: `learn` calls it for each historical row, the backend for each
+        transfer, `evaluate --online` after each decision.
         """
-        created = 0
+        touched: list[Rule] = []
         for family in self.families:
             target = department if family.scope == "owner" else unit
             if not target:
@@ -301,10 +301,10 @@ class RuleSet:
                     min_purity=family.min_purity,
                 )
                 self.add(rule)
-                created += 1
             if rule.source == "learned":
                 rule.count(target)
-        return created
+                touched.append(rule)
+        return touched
 
     def family_rule(
         self, family: Family, features: Features, *, department: str = ""

@@ -47,3 +47,11 @@ class CanSeeServiceRequest(IsStaffMember):
             and isinstance(obj, ServiceRequest)
             and policies.can_view_request(user, obj)
         )
+
+
+class IsSupervisorOrAdmin(IsStaffMember):
+    message = "Only supervisors and administrators can see this report."
+
+    def has_permission(self, request: Request, view: "APIView") -> bool:
+        user = _staff(request)
+        return user is not None and policies.can_override_transfer(user)

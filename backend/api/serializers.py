@@ -267,3 +267,59 @@ class DuplicateSerializer(serializers.Serializer[dict[str, Any]]):
     duplicate_of = serializers.SlugRelatedField(
         slug_field="public_id", queryset=ServiceRequest.objects.all()
     )
+
+
+class TransferSerializer(serializers.Serializer[dict[str, Any]]):
+    reason = serializers.CharField(max_length=MAX_NOTE)
+    suggested_department = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Department.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    override = serializers.BooleanField(default=False)
+
+
+class FollowSerializer(serializers.Serializer[dict[str, Any]]):
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    language = serializers.CharField(max_length=8, required=False, default="en")
+
+
+class PossibleDuplicatesQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    service = serializers.SlugRelatedField(slug_field="code", queryset=Service.objects.all())
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    long = serializers.FloatField(min_value=-180, max_value=180)
+
+
+class PossibleDuplicateSerializer(serializers.ModelSerializer[ServiceRequest]):
+    id = serializers.CharField(source="public_id", read_only=True)
+    service = serializers.CharField(source="service.code", read_only=True)
+    distance_m = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ServiceRequest
+        fields = ["id", "service", "status", "address", "created_at", "description", "distance_m"]
+        read_only_fields = fields
+
+    def get_distance_m(self, obj: ServiceRequest) -> float | None:
+        distance = getattr(obj, "distance", None)
+        return round(distance.m, 1) if distance is not None else None
+
+
+class ServiceSuggestionQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    description = serializers.CharField(max_length=MAX_DESCRIPTION)
+
+
+class ServiceSuggestionSerializer(serializers.Serializer[dict[str, Any]]):
+    service = serializers.CharField()
+    name = serializers.CharField()
+    probability = serializers.FloatField()
+
+
+class MisrouteSerializer(serializers.Serializer[dict[str, Any]]):
+    rule = serializers.CharField(source="routed_by_rule")
+    department = serializers.CharField(source="from_department__slug")
+    transfers = serializers.IntegerField()
+    requests = serializers.IntegerField()

@@ -12,5 +12,6 @@ router.register("areas", views.AreaViewSet, basename="area")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("routing/misroutes/", views.MisroutesView.as_view(), name="routing-misroutes"),
     path("", include(router.urls)),
 ]

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.gis.geos import Point
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -15,11 +15,12 @@ from rest_framework.serializers import BaseSerializer
 from accounts.models import User
 from api import serializers as s
 from api.filters import ServiceRequestFilter
-from api.permissions import CanSeeServiceRequest, ReadForStaffWriteForAdmins
+from api.permissions import CanSeeServiceRequest, IsSupervisorOrAdmin, ReadForStaffWriteForAdmins
 from core.errors import InvalidInput
 from core.models import Area, Department, WorkUnit
 from intake import policies, selectors, services
 from intake.models import Service, ServiceRequest
+from routing_adapter import selectors as routing_selectors
 
 
 def _staff_user(request: Request) -> User:
@@ -185,6 +186,74 @@ class ServiceRequestViewSet(
             actor=user,
         )
         return self._detail(service_request.public_id)
+
+    @extend_schema(request=s.TransferSerializer, responses=s.ServiceRequestDetailSerializer)
+    @action(detail=True, methods=["post"], serializer_class=s.TransferSerializer)
+    def transfer(self, request: Request, id: str) -> Response:
+        service_request = self.get_object()
+        serializer = s.TransferSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.service_request_transfer(
+            service_request=service_request,
+            actor=_staff_user(request),
+            reason=serializer.validated_data["reason"],
+            suggested_department=serializer.validated_data["suggested_department"],
+            override=serializer.validated_data["override"],
+        )
+        # The caller's department may no longer see the request; answer with what it did.
+        return self._detail(service_request.public_id)
+
+    @extend_schema(request=s.FollowSerializer, responses={201: s.ServiceRequestDetailSerializer})
+    @action(detail=True, methods=["post"], serializer_class=s.FollowSerializer)
+    def follow(self, request: Request, id: str) -> Response:
+        service_request = self.get_object()
+        serializer = s.FollowSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.service_request_follow(
+            service_request=service_request, **serializer.validated_data
+        )
+        response = self._detail(service_request.public_id)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(
+        parameters=[s.PossibleDuplicatesQuerySerializer],
+        responses=s.PossibleDuplicateSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="possible-duplicates", pagination_class=None)
+    def possible_duplicates(self, request: Request) -> Response:
+        """Open requests nearby for the same problem: check before logging a new one."""
+        query = s.PossibleDuplicatesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        found = selectors.service_requests_possible_duplicates(
+            service=data["service"], location=Point(data["long"], data["lat"], srid=4326)
+        )
+        return Response(s.PossibleDuplicateSerializer(found, many=True).data)
+
+    @extend_schema(
+        parameters=[s.ServiceSuggestionQuerySerializer],
+        responses=s.ServiceSuggestionSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="suggest-service", pagination_class=None)
+    def suggest_service(self, request: Request) -> Response:
+        """The routing classifier's top three services for a caller's own words."""
+        query = s.ServiceSuggestionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(
+            routing_selectors.service_suggestions(description=query.validated_data["description"])
+        )
+
+
+class MisroutesView(generics.ListAPIView[Any]):
+    """Routing rules whose requests were transferred away, most transfers first."""
+
+    permission_classes = [IsSupervisorOrAdmin]
+    serializer_class = s.MisrouteSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> Any:
+        return routing_selectors.misroutes_by_rule()
 
 
 class ServiceViewSet(viewsets.ModelViewSet[Service]):

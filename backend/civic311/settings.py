@@ -229,3 +229,11 @@ LOGGING = {
 CIVIC311_CITY_NAME = env_str("CIVIC311_CITY_NAME", "Riverton")
 # Requests whose service has no owner, or that nothing else matches, go here (C6: never unrouted).
 CIVIC311_TRIAGE_DEPARTMENT = env_str("CIVIC311_TRIAGE_DEPARTMENT", "contact-centre")
+# After the second transfer a request goes to this unit of the triage department.
+CIVIC311_ROUTING_DESK_UNIT = env_str("CIVIC311_ROUTING_DESK_UNIT", "routing-desk")
+# Metres outside an area's boundary that still count as inside it.
+CIVIC311_ROUTING_TOLERANCE_M = float(env_int("CIVIC311_ROUTING_TOLERANCE_M", 30))
+# How often (seconds) a process checks whether rules, areas or services have changed.
+CIVIC311_ROUTING_REFRESH_SECONDS = env_int(
+    "CIVIC311_ROUTING_REFRESH_SECONDS", 0 if ENVIRONMENT == "test" else 5
+)

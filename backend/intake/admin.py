@@ -4,7 +4,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from core.admin import CityMapAdmin
-from intake.models import RequestEvent, Service, ServiceAttribute, ServiceRequest
+from intake.models import (
+    Follower,
+    RequestEvent,
+    Service,
+    ServiceAttribute,
+    ServiceRequest,
+    Transfer,
+)
 
 
 class ServiceAttributeInline(admin.StackedInline[ServiceAttribute, Service]):
@@ -115,3 +122,26 @@ class RequestEventAdmin(admin.ModelAdmin[RequestEvent]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Transfer)
+class TransferAdmin(admin.ModelAdmin[Transfer]):
+    """Read-only: transfers are made from the request, with a reason, by the service layer."""
+
+    list_display = ["request", "from_department", "to_department", "routed_by_rule", "at"]
+    list_filter = ["from_department", "to_department", "override"]
+    search_fields = ["request__public_id", "routed_by_rule", "reason"]
+    readonly_fields = [f.name for f in Transfer._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Follower)
+class FollowerAdmin(admin.ModelAdmin[Follower]):
+    list_display = ["request", "email", "phone", "language", "from_request", "created_at"]
+    search_fields = ["request__public_id", "email", "phone"]
+    raw_id_fields = ["request", "from_request"]

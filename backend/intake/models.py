@@ -45,6 +45,13 @@ class Service(models.Model):
     target_unit = models.CharField(
         max_length=16, choices=TargetUnit.choices, default=TargetUnit.WORKING_DAYS
     )
+    duplicate_radius_m = models.PositiveIntegerField(
+        default=50,
+        help_text="Open requests of this service (or group) this close are possible duplicates.",
+    )
+    duplicate_window_days = models.PositiveIntegerField(
+        default=30, help_text="How far back to look for possible duplicates."
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -166,10 +173,14 @@ class ServiceRequest(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
     )
+    routing_rule = models.CharField(
+        max_length=300, blank=True, help_text="The routing rule behind the current owner."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            models.Index(fields=["routing_rule"], name="request_routing_rule_idx"),
             models.Index(fields=["department", "status", "promised_at"], name="request_queue_idx"),
             models.Index(fields=["status", "created_at"], name="request_status_created_idx"),
             models.Index(fields=["service", "created_at"], name="request_service_created_idx"),
@@ -230,3 +241,64 @@ class RequestEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("request history is append-only")
+
+
+class Transfer(models.Model):
+    """A department handing a request it does not own to another, with its reason."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="transfers")
+    from_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    from_unit = models.ForeignKey(
+        WorkUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    to_unit = models.ForeignKey(
+        WorkUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    suggested_department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField()
+    routed_by_rule = models.CharField(
+        max_length=300, blank=True, help_text="The rule that had sent the request to the decliner."
+    )
+    override = models.BooleanField(
+        default=False, help_text="A supervisor sent it back to a department that had declined it."
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.from_department_id} → {self.to_department_id}"
+
+
+class Follower(models.Model):
+    """Someone who gets a request's public updates: a merged duplicate's reporter, a neighbour."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="followers")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    language = models.CharField(max_length=8, default="en")
+    from_request = models.ForeignKey(
+        ServiceRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(email="", phone=""), name="follower_has_contact"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.email or self.phone}"

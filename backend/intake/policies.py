@@ -35,6 +35,11 @@ def can_add_note(user: User, service_request: ServiceRequest) -> bool:
     return user.role == Role.AGENT or can_work_request(user, service_request)
 
 
+def can_override_transfer(user: User) -> bool:
+    """Send a request back to a department that declined it: supervisors and admins only."""
+    return user.is_city_admin or user.role == Role.SUPERVISOR
+
+
 def ensure(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)

@@ -1,6 +1,10 @@
 """Reads on services and service requests."""
 
+from datetime import datetime, timedelta
+
+from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
+from django.contrib.gis.measure import D
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -47,3 +51,36 @@ def service_request_with_timeline(queryset: QuerySet[ServiceRequest]) -> QuerySe
             "events", queryset=RequestEvent.objects.select_related("actor").order_by("at", "id")
         )
     )
+
+
+def service_requests_possible_duplicates(
+    *,
+    service: Service,
+    location: Point,
+    at: datetime | None = None,
+    exclude_id: int | None = None,
+    limit: int = 10,
+) -> QuerySet[ServiceRequest]:
+    """Open requests of the same service (or group) nearby and recent, nearest first.
+
+    The radius and window are the service's own: a streetlight is one pole, a noise
+    complaint a block. The distance test runs on the indexed geography column.
+    """
+    since = (at or timezone.now()) - timedelta(days=service.duplicate_window_days)
+    same_problem = Q(service=service)
+    if service.group:
+        same_problem |= Q(service__group=service.group)
+    candidates = (
+        ServiceRequest.objects.filter(
+            same_problem,
+            status__in=OPEN_STATUSES,
+            created_at__gte=since,
+            location__dwithin=(location, D(m=service.duplicate_radius_m)),
+        )
+        .select_related("service")
+        .annotate(distance=Distance("location", location))
+        .order_by("distance", "created_at")
+    )
+    if exclude_id is not None:
+        candidates = candidates.exclude(pk=exclude_id)
+    return candidates[:limit]

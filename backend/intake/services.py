@@ -16,20 +16,26 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import InvalidInput
-from core.models import WorkUnit
+from core.models import Department, WorkUnit
 from intake import policies
 from intake.attributes import clean_attribute_values
 from intake.models import (
     ContactChannel,
     EventKind,
+    Follower,
     Priority,
     RequestEvent,
     Service,
     ServiceRequest,
+    Transfer,
 )
 from intake.selectors import location_in_service_area
 from intake.statuses import NOTE_REQUIRED, Status, can_move, is_closed
-from routing_adapter.selectors import route_request
+from routing_adapter.selectors import route_request, routing_desk
+from routing_adapter.services import routing_feedback_record
+
+# After this many transfers a request stops moving between departments: supervisors decide.
+TRANSFERS_BEFORE_ROUTING_DESK = 2
 
 MAX_DESCRIPTION = 4000
 MAX_NOTE = 4000
@@ -154,7 +160,16 @@ def service_request_create(
 
     now = timezone.now()
     received = received_at or now
-    decision = route_request(service=service, location=location, received_at=received)
+    decision = route_request(
+        service=service,
+        location=location,
+        received_at=received,
+        description=description,
+        address=address,
+        zipcode=zipcode,
+        attributes=cleaned_attributes,
+        channel=channel,
+    )
     service_request = ServiceRequest.objects.create(
         public_id=_next_public_id(received),
         token=secrets.token_urlsafe(24),
@@ -179,6 +194,7 @@ def service_request_create(
         priority=priority,
         status=Status.NEW,
         promised_at=decision.promised_at,
+        routing_rule=decision.rule_id,
         created_at=received,
         updated_at=received,
     )
@@ -196,7 +212,9 @@ def service_request_create(
         at=received,
         actor=None,
         public=True,
-        note=decision.explanation,
+        # The resident reads plain words; the engine's reasons stay in the event data for staff.
+        note=f"{decision.department.public_name or decision.department.name} "
+        f"will handle your request. Reference number: {service_request.public_id}.",
         data=decision.as_event_data(),
     )
     return service_request
@@ -244,6 +262,31 @@ def _move(
         note=note.strip(),
         data={"from": from_status, "to": to_status},
     )
+    if is_closed(to_status) and to_status != Status.CLOSED_DUPLICATE:
+        _close_duplicates_with(service_request, at=at, actor=actor, note=note.strip())
+    if to_status == Status.RESOLVED and service_request.transfers.exists():
+        # The department that resolved it after transfers is the confirmed owner.
+        routing_feedback_record(service_request=service_request)
+
+
+def _close_duplicates_with(
+    parent: ServiceRequest, *, at: datetime, actor: User | None, note: str
+) -> None:
+    """Reporters of merged duplicates hear the outcome on their own request, in the same words."""
+    label = Status(parent.status).label.lower()
+    for duplicate in parent.duplicates.select_for_update():
+        _record(
+            duplicate,
+            kind=EventKind.PUBLIC_NOTE,
+            at=at,
+            actor=actor,
+            public=True,
+            note=f"Request {parent.public_id}, which this one duplicates, is {label}."
+            + (f" {note}" if note else ""),
+            data={"parent": parent.public_id, "parent_status": parent.status},
+        )
+        duplicate.updated_at = at
+        duplicate.save(update_fields=["updated_at"])
 
 
 @transaction.atomic
@@ -362,6 +405,13 @@ def service_request_link_duplicate(
     _move(locked, to_status=Status.CLOSED_DUPLICATE, at=now, actor=actor, note=note)
     locked.duplicate_of = parent
     locked.save(update_fields=["duplicate_of"])
+    if locked.requester_email or locked.requester_phone:
+        Follower.objects.get_or_create(
+            request=parent,
+            email=locked.requester_email,
+            phone=locked.requester_phone,
+            defaults={"language": locked.requester_language, "from_request": locked},
+        )
     _record(
         locked,
         kind=EventKind.DUPLICATE_LINKED,
@@ -371,3 +421,151 @@ def service_request_link_duplicate(
         data={"duplicate_of": parent.public_id},
     )
     return locked
+
+
+@transaction.atomic
+def service_request_transfer(
+    *,
+    service_request: ServiceRequest,
+    actor: User,
+    reason: str,
+    suggested_department: Department | None = None,
+    override: bool = False,
+) -> Transfer:
+    """A department that does not own the request passes it on; the resident keeps the same id.
+
+    The new owner is the suggested department, else the engine's next choice excluding every
+    department that has declined. A department that declined gets it back only by a
+    supervisor's override; after the second transfer it goes to the supervisors' routing desk.
+    """
+    locked = _locked(service_request)
+    policies.ensure(
+        policies.can_work_request(actor, locked),
+        "Only the department that has the request can transfer it.",
+    )
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput.field("reason", "Say why your department is not the owner.")
+    if len(reason) > MAX_NOTE:
+        raise InvalidInput.field("reason", f"At most {MAX_NOTE} characters.")
+    if is_closed(locked.status):
+        raise InvalidInput.field("status", "A closed request is not transferred; reopen it first.")
+    at_routing_desk = locked.unit is not None and locked.unit.slug == (
+        settings.CIVIC311_ROUTING_DESK_UNIT
+    )
+    if at_routing_desk:
+        # The desk is where supervisors decide: they name the owner, refusals notwithstanding.
+        policies.ensure(
+            policies.can_override_transfer(actor), "Only supervisors assign from the routing desk."
+        )
+        if suggested_department is None:
+            raise InvalidInput.field("suggested_department", "Name the department that owns it.")
+        override = True
+    if override and not policies.can_override_transfer(actor):
+        raise InvalidInput.field("override", "Only a supervisor can override a refusal.")
+    declined = set(locked.transfers.values_list("from_department__slug", flat=True))
+    declined.add(locked.department.slug)
+    if suggested_department is not None:
+        if suggested_department.pk == locked.department_id:
+            raise InvalidInput.field(
+                "suggested_department", "That department already has the request."
+            )
+        if not suggested_department.is_active:
+            raise InvalidInput.field("suggested_department", "That department is not active.")
+        if suggested_department.slug in declined and not override:
+            raise InvalidInput.field(
+                "suggested_department",
+                f"{suggested_department.name} has already declined this request; "
+                "a supervisor can override.",
+            )
+    now = timezone.now()
+    earlier_transfers = locked.transfers.count()
+    routed_by_rule = locked.routing_rule
+    unit: WorkUnit | None = None
+    if earlier_transfers + 1 >= TRANSFERS_BEFORE_ROUTING_DESK and not override:
+        department, unit = routing_desk()
+        rule_id = "routing-desk"
+        why = "It has been transferred twice, so a supervisor decides who owns it."
+    elif suggested_department is not None:
+        department, rule_id = suggested_department, "transfer:suggested"
+        why = f"{actor.get_full_name() or actor.username} named the owner."
+    else:
+        decision = route_request(
+            service=locked.service,
+            location=locked.location,
+            received_at=locked.created_at,
+            description=locked.description,
+            address=locked.address,
+            zipcode=locked.zipcode,
+            attributes=locked.attributes,
+            channel=locked.channel,
+            exclude=declined,
+        )
+        department, unit, rule_id, why = (
+            decision.department,
+            decision.unit,
+            decision.rule_id,
+            decision.explanation,
+        )
+        if department.slug in declined:
+            department, unit = routing_desk()
+            rule_id = "routing-desk"
+            why = "Every likely owner has declined it, so a supervisor decides."
+    transfer = Transfer.objects.create(
+        request=locked,
+        from_department=locked.department,
+        from_unit=locked.unit,
+        to_department=department,
+        to_unit=unit,
+        suggested_department=suggested_department,
+        reason=reason,
+        routed_by_rule=routed_by_rule,
+        override=override,
+        actor=actor,
+        at=now,
+    )
+    locked.department, locked.unit, locked.assignee = department, unit, None
+    locked.routing_rule = rule_id
+    locked.updated_at = now
+    locked.save(update_fields=["department", "unit", "assignee", "routing_rule", "updated_at"])
+    public_name = department.public_name or department.name
+    _record(
+        locked,
+        kind=EventKind.TRANSFERRED,
+        at=now,
+        actor=actor,
+        public=True,
+        note=(
+            f"Your request is now with {public_name}, who handle this. "
+            f"Your reference number stays {locked.public_id}; you do not need to call again."
+        ),
+        data={
+            "from": transfer.from_department.slug,
+            "to": department.slug,
+            "unit": unit.slug if unit else None,
+            "reason": reason,
+            "rule": rule_id,
+            "routed_by_rule": routed_by_rule,
+            "override": override,
+            "explanation": why,
+        },
+    )
+    if suggested_department is not None and rule_id == "transfer:suggested":
+        routing_feedback_record(service_request=locked)
+    return transfer
+
+
+@transaction.atomic
+def service_request_follow(
+    *, service_request: ServiceRequest, email: str = "", phone: str = "", language: str = "en"
+) -> Follower:
+    """A resident who found their problem already reported follows it instead of filing again."""
+    email, phone = email.strip(), phone.strip()
+    if not email and not phone:
+        raise InvalidInput.field("email", "Give an email address or a phone number.")
+    if is_closed(service_request.status):
+        raise InvalidInput.field("request", "This request is closed; report the problem anew.")
+    follower, _ = Follower.objects.get_or_create(
+        request=service_request, email=email, phone=phone, defaults={"language": language}
+    )
+    return follower

@@ -1,16 +1,20 @@
-"""Where a new request goes and by when it is promised: the backend's door to `routing/`."""
+"""Where a request goes and by when it is promised: the backend's door to `routing/`."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 
-from core.models import Area, Department, Holiday, WorkUnit
-from intake.models import Service
+from core.models import Department, Holiday, WorkUnit
+from intake.models import Service, Transfer
 from routing.calendar import TargetUnit, WorkingCalendar
+from routing.model import Decision, RoutingInput
+from routing_adapter.router import current_router
 
 
 @dataclass(frozen=True)
@@ -19,7 +23,9 @@ class RoutingDecision:
     unit: WorkUnit | None
     promised_at: datetime
     explanation: str
-    areas: list[str] = field(default_factory=list)
+    rule_id: str = ""
+    confidence: float = 0.0
+    engine: dict[str, Any] = field(default_factory=dict)
 
     def as_event_data(self) -> dict[str, object]:
         return {
@@ -27,12 +33,23 @@ class RoutingDecision:
             "unit": self.unit.slug if self.unit else None,
             "promised_at": self.promised_at.isoformat(),
             "explanation": self.explanation,
-            "areas": self.areas,
+            "rule": self.rule_id,
+            "confidence": round(self.confidence, 4),
+            "areas": [f"{a['kind']}:{a['name']}" for a in self.engine.get("areas", [])],
+            "alternatives": self.engine.get("alternatives", []),
         }
 
 
 def triage_department() -> Department:
     return Department.objects.get(slug=settings.CIVIC311_TRIAGE_DEPARTMENT)
+
+
+def routing_desk() -> tuple[Department, WorkUnit | None]:
+    department = triage_department()
+    unit = WorkUnit.objects.filter(
+        department=department, slug=settings.CIVIC311_ROUTING_DESK_UNIT
+    ).first()
+    return department, unit
 
 
 def department_calendar(department: Department) -> WorkingCalendar:
@@ -51,34 +68,100 @@ def promised_date(*, service: Service, department: Department, received_at: date
     return calendar.add(received_at, service.target_value, TargetUnit(service.target_unit))
 
 
-def areas_at(point: Point | None) -> list[str]:
-    if point is None:
-        return []
-    return [
-        f"{kind}:{slug}"
-        for kind, slug in Area.objects.filter(geometry__intersects=point).values_list(
-            "kind", "slug"
-        )
-    ]
+def routing_input(
+    *,
+    service: Service | None,
+    received_at: datetime,
+    location: Point | None = None,
+    description: str = "",
+    address: str = "",
+    zipcode: str = "",
+    attributes: Mapping[str, Any] | None = None,
+    channel: str = "",
+) -> RoutingInput:
+    return RoutingInput(
+        received_at=received_at,
+        service=service.code if service is not None else "",
+        description=description,
+        lat=location.y if location is not None else None,
+        lon=location.x if location is not None else None,
+        address=address,
+        zipcode=zipcode,
+        channel=channel,
+        attributes=dict(attributes or {}),
+    )
+
+
+def _resolve(decision: Decision) -> tuple[Department, WorkUnit | None, bool]:
+    """Engine slugs to rows. A slug the city has since retired goes to triage, not nowhere."""
+    department = Department.objects.filter(slug=decision.department, is_active=True).first()
+    if department is None:
+        return triage_department(), None, False
+    unit = None
+    if decision.unit:
+        unit = WorkUnit.objects.filter(
+            department=department, slug=decision.unit, is_active=True
+        ).first()
+    return department, unit, True
 
 
 def route_request(
-    *, service: Service, location: Point | None, received_at: datetime
+    *,
+    service: Service,
+    location: Point | None,
+    received_at: datetime,
+    description: str = "",
+    address: str = "",
+    zipcode: str = "",
+    attributes: Mapping[str, Any] | None = None,
+    channel: str = "",
+    exclude: Iterable[str] = (),
 ) -> RoutingDecision:
-    """Decide the owning department for a new request; nothing is ever left unrouted (C6)."""
-    areas = areas_at(location)
-    if service.default_department is not None and service.default_department.is_active:
-        department = service.default_department
-        explanation = f"{service.name} is owned by {department.name}."
-    else:
-        department = triage_department()
-        explanation = (
-            f"{service.name} has no owning department; sent to {department.name} for triage."
-        )
+    """Decide the owning department and unit; nothing is ever left unrouted (C6)."""
+    request = routing_input(
+        service=service,
+        received_at=received_at,
+        location=location,
+        description=description,
+        address=address,
+        zipcode=zipcode,
+        attributes=attributes,
+        channel=channel,
+    )
+    decision = current_router().route(request, exclude=exclude)
+    department, unit, known = _resolve(decision)
+    explanation = decision.explanation
+    if not known:
+        explanation += f" {decision.department} is not an active department: sent to triage."
     return RoutingDecision(
         department=department,
-        unit=None,
+        unit=unit,
         promised_at=promised_date(service=service, department=department, received_at=received_at),
         explanation=explanation,
-        areas=areas,
+        rule_id=decision.rule_id if known else "fallback:triage",
+        confidence=decision.confidence,
+        engine=decision.as_dict(),
+    )
+
+
+def service_suggestions(*, description: str) -> list[dict[str, Any]]:
+    """Top services for a free-text description, for an agent or resident to confirm."""
+    classifier = current_router().classifier
+    if classifier is None or not description.strip():
+        return []
+    names = dict(Service.objects.filter(is_active=True).values_list("code", "name"))
+    return [
+        {"service": s.service, "name": names[s.service], "probability": round(s.probability, 4)}
+        for s in classifier.suggest(description, top=3)
+        if s.service in names
+    ]
+
+
+def misroutes_by_rule() -> QuerySet[Transfer, dict[str, Any]]:
+    """Which rules sent requests to departments that then transferred them: the rules to fix."""
+    return (
+        Transfer.objects.exclude(routed_by_rule="")
+        .values("routed_by_rule", "from_department__slug")
+        .annotate(transfers=Count("id"), requests=Count("request", distinct=True))
+        .order_by("-transfers", "routed_by_rule")
     )

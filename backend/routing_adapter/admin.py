@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from routing_adapter.models import RoutingModel, RoutingRule
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
+    list_display = ["rule_id", "scope", "department", "unit", "priority", "source", "is_active"]
+    list_filter = ["scope", "source", "is_active", "family"]
+    search_fields = ["rule_id", "department", "unit", "note"]
+    readonly_fields = ["updated_at"]
+    fieldsets = [
+        (None, {"fields": ["rule_id", "scope", "conditions", "department", "unit", "note"]}),
+        ("Order", {"fields": ["priority", "is_active"]}),
+        (
+            "Learned",
+            {
+                "classes": ["collapse"],
+                "fields": ["source", "family", "outcomes", "min_support", "min_purity"],
+            },
+        ),
+        (None, {"fields": ["updated_at"]}),
+    ]
+
+
+@admin.register(RoutingModel)
+class RoutingModelAdmin(admin.ModelAdmin[RoutingModel]):
+    list_display = ["name", "updated_at"]
+    readonly_fields = ["families", "cell_sizes", "classifier", "metadata", "updated_at"]

@@ -1,0 +1,129 @@
+"""Changing how the city routes: importing and exporting rule sets, learning from transfers."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from core.errors import InvalidInput
+from intake.models import ServiceRequest
+from routing.classifier import ServiceClassifier
+from routing.rules import Rule, RuleSet
+from routing_adapter.models import RoutingModel, RoutingRule
+from routing_adapter.router import current_router
+from routing_adapter.selectors import routing_input
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    deactivated: int
+
+
+def _rule_fields(rule: Rule) -> dict[str, Any]:
+    data = rule.as_dict()
+    return {
+        "scope": rule.scope,
+        "conditions": data["when"],
+        "department": rule.department,
+        "unit": rule.unit,
+        "priority": rule.priority,
+        "source": rule.source,
+        "family": rule.family,
+        "outcomes": dict(rule.outcomes),
+        "min_support": rule.min_support,
+        "min_purity": rule.min_purity,
+        "note": rule.note,
+        "is_active": True,
+    }
+
+
+@transaction.atomic
+def routing_rules_import(*, data: Mapping[str, Any], replace: bool = False) -> ImportResult:
+    """Load a RULES.json rule set. `replace` deactivates rules the file does not name."""
+    try:
+        rule_set = RuleSet.from_dict(data)
+        classifier = data.get("classifier")
+        if classifier:
+            ServiceClassifier.from_dict(classifier)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidInput.field("rules", f"Not a valid rule set: {exc}") from exc
+    created = updated = 0
+    for rule in rule_set.rules:
+        _, was_created = RoutingRule.objects.update_or_create(
+            rule_id=rule.id, defaults=_rule_fields(rule)
+        )
+        created += was_created
+        updated += not was_created
+    deactivated = 0
+    if replace:
+        names = [rule.id for rule in rule_set.rules]
+        deactivated = (
+            RoutingRule.objects.filter(is_active=True)
+            .exclude(rule_id__in=names)
+            .update(is_active=False)
+        )
+    RoutingModel.objects.update_or_create(
+        name="active",
+        defaults={
+            "families": [f.as_dict() for f in rule_set.families],
+            "cell_sizes": list(rule_set.cell_sizes),
+            "classifier": data.get("classifier"),
+            "metadata": rule_set.metadata,
+        },
+    )
+    return ImportResult(created=created, updated=updated, deactivated=deactivated)
+
+
+def routing_rules_export() -> dict[str, Any]:
+    """The active rules and model as RULES.json (default owners come from the catalogue)."""
+    model = RoutingModel.objects.filter(name="active").first()
+    rules = [r.as_rule() for r in RoutingRule.objects.filter(is_active=True).order_by("id")]
+    rule_set = RuleSet(rules, triage_department=current_router().rules.triage_department)
+    data = rule_set.as_dict()
+    if model is not None:
+        data["families"] = model.families
+        data["cell_sizes"] = model.cell_sizes
+        data["metadata"] = model.metadata
+        if model.classifier:
+            data["classifier"] = model.classifier
+    return data
+
+
+def routing_feedback_record(*, service_request: ServiceRequest) -> int:
+    """Teach the engine who really owns this request; returns how many rules changed.
+
+    Called when a transfer names the new owner and when a transferred request is resolved.
+    The engine updates its learned rules in memory; the same rules are stored so every
+    process (and the next start) learns it too.
+    """
+    router = current_router()
+    if not router.rules.families:
+        return 0  # no learned model imported: nothing learns, the written rules stand
+    request = routing_input(
+        service=service_request.service,
+        received_at=service_request.created_at,
+        location=service_request.location,
+        description=service_request.description,
+        address=service_request.address,
+        zipcode=service_request.zipcode,
+        attributes=service_request.attributes,
+        channel=service_request.channel,
+    )
+    department = service_request.department.slug
+    unit = service_request.unit.slug if service_request.unit else ""
+    touched = router.record_outcome(request, department=department, unit=unit)
+    with transaction.atomic():
+        for rule in touched:
+            # Count in the stored row under its lock: other processes learn at the same time.
+            stored, _ = RoutingRule.objects.select_for_update().get_or_create(
+                rule_id=rule.id, defaults={**_rule_fields(rule), "outcomes": {}}
+            )
+            target = department if rule.scope == "owner" else unit
+            outcomes = dict(stored.outcomes)
+            outcomes[target] = int(outcomes.get(target, 0)) + 1
+            stored.outcomes = outcomes
+            stored.save(update_fields=["outcomes", "updated_at"])
+    return len(touched)
