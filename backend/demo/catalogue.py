@@ -83,6 +83,15 @@ DEPARTMENTS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
         ],
     ),
     (
+        "intergovernmental",
+        "Intergovernmental Liaison",
+        "Riverton liaison to state and county agencies",
+        [
+            ("state-dot-liaison", "State DOT liaison"),
+            ("county-parks-liaison", "County parks liaison"),
+        ],
+    ),
+    (
         "public-health",
         "Public Health",
         "Public Health",
@@ -410,7 +419,7 @@ SERVICES: list[dict[str, Any]] = [
         "code": "noise",
         "name": "Noise complaint",
         "group": "Neighbourhood",
-        "department": "police-non-emergency",
+        "department": "code-enforcement",
         "target": (2, "working_days"),
         "keywords": ["noise", "loud", "music", "party", "construction"],
         "description": "Loud music, parties or construction outside permitted hours.",
@@ -560,3 +569,84 @@ DEMO_USERS: list[tuple[str, str, list[str], str, str]] = [
     ("qa", "qa_reviewer", [], "Jordan", "Reyes"),
 ]
 DEMO_PASSWORD = "riverton-demo"  # noqa: S105 - published demo login, refused in production
+
+_STATE_ROAD_SERVICES = [
+    "pothole",
+    "streetlight-out",
+    "sidewalk-damage",
+    "snow-ice",
+    "traffic-signal-out",
+    "damaged-sign",
+]
+_COUNTY_PARK_SERVICES = ["tree-down", "tree-trimming", "park-maintenance", "illegal-dumping"]
+_DISTRICTS = range(1, 7)
+
+# Routing rules written by the city, in the RULES.json format (see routing/README.md).
+DEMO_ROUTING_RULES: list[dict[str, Any]] = [
+    *(
+        {
+            "id": f"state-highway:{code}",
+            "when": {"service": code, "area:state-highway": "State Highway 30 corridor"},
+            "department": "intergovernmental",
+            "unit": "state-dot-liaison",
+            "note": "The state DOT owns this road; our liaison passes it on and follows it up.",
+        }
+        for code in _STATE_ROAD_SERVICES
+    ),
+    *(
+        {
+            "id": f"county-park:{code}",
+            "when": {"service": code, "area:county-park": "Heron Marsh County Park"},
+            "department": "intergovernmental",
+            "unit": "county-parks-liaison",
+            "note": "The county runs this park; our liaison passes it on and follows it up.",
+        }
+        for code in _COUNTY_PARK_SERVICES
+    ),
+    {
+        "id": "noise-after-hours",
+        "when": {"service": "noise", "after_hours": "yes"},
+        "department": "police-non-emergency",
+        "unit": "community-officers",
+        "note": "Code Enforcement is closed at night; community officers respond.",
+    },
+    *(
+        {
+            "id": f"streets-district-{n}",
+            "scope": "unit",
+            "when": {"department": "streets", "area:council-district": f"Council District {n}"},
+            "department": "streets",
+            "unit": "south-yard" if n <= 3 else "north-yard",
+        }
+        for n in _DISTRICTS
+    ),
+    {
+        "id": "streets-lighting",
+        "scope": "unit",
+        "when": {"department": "streets", "service": "streetlight-out"},
+        "department": "streets",
+        "unit": "street-lighting",
+        "priority": 1010,
+    },
+    *(
+        {
+            "id": f"sanitation-district-{n}",
+            "scope": "unit",
+            "when": {
+                "department": "sanitation",
+                "area:council-district": f"Council District {n}",
+            },
+            "department": "sanitation",
+            "unit": "collection-west" if n in (1, 4) else "collection-east",
+        }
+        for n in _DISTRICTS
+    ),
+    {
+        "id": "sanitation-bulky",
+        "scope": "unit",
+        "when": {"department": "sanitation", "service": "bulky-item"},
+        "department": "sanitation",
+        "unit": "bulky-items",
+        "priority": 1010,
+    },
+]

@@ -9,8 +9,15 @@ from accounts.services import user_ensure
 from core.models import Department, Holiday, WorkUnit
 from core.services import area_upsert
 from demo import geography
-from demo.catalogue import DEMO_PASSWORD, DEMO_USERS, DEPARTMENTS, SERVICES
+from demo.catalogue import (
+    DEMO_PASSWORD,
+    DEMO_ROUTING_RULES,
+    DEMO_USERS,
+    DEPARTMENTS,
+    SERVICES,
+)
 from intake.models import Service, ServiceAttribute, ServiceType
+from routing_adapter.services import routing_rules_import
 
 
 def _holidays(year: int) -> list[tuple[date, str]]:
@@ -109,4 +116,7 @@ def demo_city_load(*, year: int) -> list[User]:
     _load_services()
     _load_areas()
     _load_holidays(year)
+    routing_rules_import(
+        data={"format": "civic311-routing-rules", "version": 1, "rules": DEMO_ROUTING_RULES}
+    )
     return _load_users()

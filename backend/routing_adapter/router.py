@@ -3,13 +3,16 @@
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
 from shapely import wkb
 
-from core.models import Area
+from core.models import Area, Department, Holiday, WorkUnit
 from intake.models import Service
+from routing.calendar import WorkingCalendar
 from routing.classifier import ServiceClassifier
 from routing.engine import Router
 from routing.geo import Area as EngineArea
@@ -29,7 +32,15 @@ SELECT
   (SELECT md5(coalesce(string_agg(code || ':' || coalesce(default_department_id, 0)
                                   || ':' || is_active::text, ',' ORDER BY id), ''))
      FROM intake_service),
-  (SELECT coalesce(max(updated_at)::text, '') FROM routing_adapter_routingmodel)
+  (SELECT coalesce(max(updated_at)::text, '') FROM routing_adapter_routingmodel),
+  (SELECT md5(coalesce(string_agg(concat_ws(':', id, slug, is_active, working_days,
+                                            day_starts_at, day_ends_at), ',' ORDER BY id), ''))
+     FROM core_department),
+  (SELECT md5(coalesce(string_agg(concat_ws(':', id, department_id, slug, is_active), ','
+                                  ORDER BY id), ''))
+     FROM core_workunit),
+  (SELECT md5(coalesce(string_agg(concat_ws(':', id, date, department_id), ',' ORDER BY id), ''))
+     FROM core_holiday)
 """
 
 
@@ -37,10 +48,21 @@ SELECT
 MAX_AGE_SECONDS = 300
 
 
+@dataclass(frozen=True)
+class Directory:
+    """The departments, units and calendars decisions are resolved against, kept in memory
+    with the router so routing a request costs no query beyond the change check."""
+
+    departments: dict[str, Department]
+    units: dict[tuple[str, str], WorkUnit]
+    calendars: dict[str, WorkingCalendar]
+
+
 @dataclass
 class _Cached:
     fingerprint: tuple[str, ...]
     router: Router
+    directory: Directory
     checked_at: float
     built_at: float
 
@@ -102,22 +124,60 @@ def build_router() -> Router:
     return Router(rule_set, areas=_areas(), classifier=classifier)
 
 
-def current_router() -> Router:
-    """The process's router, rebuilt when rules, areas, services or the model have changed."""
+def build_directory() -> Directory:
+    departments = {d.slug: d for d in Department.objects.filter(is_active=True)}
+    units = {
+        (u.department.slug, u.slug): u
+        for u in WorkUnit.objects.filter(is_active=True).select_related("department")
+    }
+    city_wide: list[date] = []
+    own: dict[int, list[date]] = {}
+    for department_id, day in Holiday.objects.values_list("department_id", "date"):
+        (city_wide if department_id is None else own.setdefault(department_id, [])).append(day)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    calendars = {
+        d.slug: WorkingCalendar(
+            timezone=zone,
+            working_days=frozenset(d.working_days),
+            day_starts_at=d.day_starts_at,
+            day_ends_at=d.day_ends_at,
+            holidays=frozenset(city_wide + own.get(d.pk, [])),
+        )
+        for d in departments.values()
+    }
+    return Directory(departments=departments, units=units, calendars=calendars)
+
+
+def _current() -> _Cached:
     global _cached
     now = time.monotonic()
     cached = _cached
     if cached is not None and now - cached.checked_at < settings.CIVIC311_ROUTING_REFRESH_SECONDS:
-        return cached.router
+        return cached
     fingerprint = _fingerprint()
     fresh = cached is not None and now - cached.built_at < MAX_AGE_SECONDS
     if cached is not None and fresh and cached.fingerprint == fingerprint:
         cached.checked_at = now
-        return cached.router
+        return cached
     with _lock:
-        router = build_router()
-        _cached = _Cached(fingerprint=fingerprint, router=router, checked_at=now, built_at=now)
-    return router
+        cached = _Cached(
+            fingerprint=fingerprint,
+            router=build_router(),
+            directory=build_directory(),
+            checked_at=now,
+            built_at=now,
+        )
+        _cached = cached
+    return cached
+
+
+def current_router() -> Router:
+    """The process's router, rebuilt when rules, areas, services or departments change."""
+    return _current().router
+
+
+def current_directory() -> Directory:
+    return _current().directory
 
 
 def forget_router() -> None:

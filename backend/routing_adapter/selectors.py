@@ -14,7 +14,7 @@ from core.models import Department, Holiday, WorkUnit
 from intake.models import Service, Transfer
 from routing.calendar import TargetUnit, WorkingCalendar
 from routing.model import Decision, RoutingInput
-from routing_adapter.router import current_router
+from routing_adapter.router import current_directory, current_router
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def department_calendar(department: Department) -> WorkingCalendar:
 
 
 def promised_date(*, service: Service, department: Department, received_at: datetime) -> datetime:
-    calendar = department_calendar(department)
+    calendar = current_directory().calendars.get(department.slug) or department_calendar(department)
     return calendar.add(received_at, service.target_value, TargetUnit(service.target_unit))
 
 
@@ -94,14 +94,11 @@ def routing_input(
 
 def _resolve(decision: Decision) -> tuple[Department, WorkUnit | None, bool]:
     """Engine slugs to rows. A slug the city has since retired goes to triage, not nowhere."""
-    department = Department.objects.filter(slug=decision.department, is_active=True).first()
+    directory = current_directory()
+    department = directory.departments.get(decision.department)
     if department is None:
         return triage_department(), None, False
-    unit = None
-    if decision.unit:
-        unit = WorkUnit.objects.filter(
-            department=department, slug=decision.unit, is_active=True
-        ).first()
+    unit = directory.units.get((department.slug, decision.unit)) if decision.unit else None
     return department, unit, True
 
 

@@ -65,6 +65,9 @@ def routing_rules_import(*, data: Mapping[str, Any], replace: bool = False) -> I
             .exclude(rule_id__in=names)
             .update(is_active=False)
         )
+    if "families" not in data and "classifier" not in data:
+        # Hand-written rules only: keep whatever model was learned before.
+        return ImportResult(created=created, updated=updated, deactivated=deactivated)
     RoutingModel.objects.update_or_create(
         name="active",
         defaults={
