@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
@@ -66,3 +67,9 @@ def client_for() -> Callable[[User | None], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Throttle counters and idempotency keys live in Redis: no test inherits another's."""
+    cache.clear()

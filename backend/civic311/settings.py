@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "intake",
     "routing_adapter",
+    "open311",
     "api",
     "frontend",
     "demo",
@@ -158,7 +159,14 @@ REST_FRAMEWORK: dict[str, Any] = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": env_str("CIVIC311_STAFF_API_RATE", "6000/hour")},
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("CIVIC311_STAFF_API_RATE", "6000/hour"),
+        # Open311: per API key for clients, per address for anonymous callers.
+        "open311_key_read": env_str("CIVIC311_OPEN311_KEY_READ_RATE", "6000/minute"),
+        "open311_key_write": env_str("CIVIC311_OPEN311_KEY_WRITE_RATE", "3000/minute"),
+        "open311_anon_read": env_str("CIVIC311_OPEN311_ANON_READ_RATE", "300/minute"),
+        "open311_anon_write": env_str("CIVIC311_OPEN311_ANON_WRITE_RATE", "30/minute"),
+    },
     "DATETIME_FORMAT": "iso-8601",
 }
 SPECTACULAR_SETTINGS = {
@@ -182,7 +190,10 @@ REDIS_URL = env_str("REDIS_URL", None if PRODUCTION else "redis://127.0.0.1:5637
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env_str("CACHE_URL", REDIS_URL.rsplit("/", 1)[0] + "/1"),
+        # Tests get their own Redis database, which they empty before each test.
+        "LOCATION": env_str(
+            "CACHE_URL", REDIS_URL.rsplit("/", 1)[0] + ("/2" if ENVIRONMENT == "test" else "/1")
+        ),
         "KEY_PREFIX": f"civic311-{ENVIRONMENT}",
     }
 }
@@ -237,3 +248,14 @@ CIVIC311_ROUTING_TOLERANCE_M = float(env_int("CIVIC311_ROUTING_TOLERANCE_M", 30)
 CIVIC311_ROUTING_REFRESH_SECONDS = env_int(
     "CIVIC311_ROUTING_REFRESH_SECONDS", 0 if ENVIRONMENT == "test" else 5
 )
+
+# --- Open311 GeoReport v2 ---
+CIVIC311_OPEN311_JURISDICTION = env_str("CIVIC311_OPEN311_JURISDICTION", "riverton.example.gov")
+CIVIC311_OPEN311_CONTACT = env_str(
+    "CIVIC311_OPEN311_CONTACT", "Riverton 3-1-1, 311@riverton.example.gov, dial 3-1-1"
+)
+CIVIC311_OPEN311_KEY_SERVICE = env_str(
+    "CIVIC311_OPEN311_KEY_SERVICE", "Ask 311@riverton.example.gov for an API key."
+)
+# A repeat POST with the same device_id and content within this window gets the same request.
+CIVIC311_OPEN311_IDEMPOTENCY_SECONDS = env_int("CIVIC311_OPEN311_IDEMPOTENCY_SECONDS", 600)

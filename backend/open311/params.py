@@ -1,0 +1,101 @@
+"""Reading Open311 query and form parameters strictly: every mistake is a 400 naming the field."""
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.http import QueryDict
+
+from core.errors import InvalidInput
+
+_ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
+
+
+def text(params: Mapping[str, Any], name: str, *, max_length: int = 255) -> str:
+    value = params.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput.field(name, "Give a single text value.")
+    value = value.strip()
+    if len(value) > max_length:
+        raise InvalidInput.field(name, f"At most {max_length} characters.")
+    if "\x00" in value:
+        raise InvalidInput.field(name, "Contains a NUL character.")
+    return value
+
+
+def number(params: Mapping[str, Any], name: str, low: float, high: float) -> float | None:
+    raw = text(params, name, max_length=40)
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InvalidInput.field(name, "Give a number.") from None
+    if not low <= value <= high:
+        raise InvalidInput.field(name, f"Must be between {low:g} and {high:g}.")
+    return value
+
+
+def integer(params: Mapping[str, Any], name: str, default: int, low: int, high: int) -> int:
+    raw = text(params, name, max_length=12)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInput.field(name, "Give a whole number.") from None
+    if not low <= value <= high:
+        raise InvalidInput.field(name, f"Must be between {low} and {high}.")
+    return value
+
+
+def moment(params: Mapping[str, Any], name: str) -> datetime | None:
+    """W3C datetimes: with an offset, with Z, with fractional seconds; no offset = city time."""
+    raw = text(params, name, max_length=40)
+    if not raw:
+        return None
+    candidate = raw[:-1] + "+00:00" if raw.endswith(("Z", "z")) else raw
+    try:
+        parsed = datetime.fromisoformat(candidate)
+    except ValueError:
+        raise InvalidInput.field(
+            name, "Give a W3C date and time, e.g. 2026-11-22T09:30:00-06:00."
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return parsed
+
+
+def comma_list(params: Mapping[str, Any], name: str, *, max_items: int = 100) -> list[str]:
+    raw = text(params, name, max_length=4000)
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    if len(items) > max_items:
+        raise InvalidInput.field(name, f"At most {max_items} values.")
+    return items
+
+
+def attributes(params: Mapping[str, Any]) -> dict[str, Any]:
+    """attribute[code]=v, and attribute[code][]=a&attribute[code][]=b for multivaluelists."""
+    found: dict[str, Any] = {}
+    keys = params.keys()
+    for key in keys:
+        match = _ATTRIBUTE.match(key)
+        if match is None:
+            continue
+        code, is_list = match.group(1), bool(match.group(2))
+        if isinstance(params, QueryDict):
+            values = [v.strip() for v in params.getlist(key)]
+        else:
+            raw = params[key]
+            values = [str(v).strip() for v in (raw if isinstance(raw, list) else [raw])]
+        if is_list or len(values) > 1:
+            existing = found.get(code, [])
+            found[code] = [*(existing if isinstance(existing, list) else [existing]), *values]
+        else:
+            found[code] = values[0] if values else ""
+    return found

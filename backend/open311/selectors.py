@@ -1,0 +1,139 @@
+"""Reads of the Open311 interface: public fields only, never who reported a request."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
+
+from intake.models import RequestEvent, Service, ServiceRequest
+from intake.statuses import CLOSED_STATUSES, OPEN_STATUSES, open311_status
+
+
+def w3c(moment: datetime | None) -> str | None:
+    """ISO 8601 with the city's UTC offset, as GeoReport v2 asks."""
+    if moment is None:
+        return None
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def services_public() -> QuerySet[Service]:
+    return Service.objects.filter(is_active=True).prefetch_related("attributes").order_by("code")
+
+
+def service_as_open311(service: Service) -> dict[str, Any]:
+    return {
+        "service_code": service.code,
+        "service_name": service.name,
+        "description": service.description,
+        "metadata": any(a.variable for a in service.attributes.all()),
+        "type": service.type,
+        "keywords": ",".join(service.keywords),
+        "group": service.group,
+    }
+
+
+def service_definition_as_open311(service: Service) -> dict[str, Any]:
+    return {
+        "service_code": service.code,
+        "attributes": [
+            {
+                "variable": attribute.variable,
+                "code": attribute.code,
+                "datatype": attribute.datatype,
+                "required": attribute.required,
+                "datatype_description": attribute.datatype_description,
+                "order": attribute.order,
+                "description": attribute.description,
+                "values": [
+                    {"key": str(v.get("key", "")), "name": str(v.get("name", ""))}
+                    for v in attribute.values
+                    if isinstance(v, dict)
+                ],
+            }
+            for attribute in sorted(service.attributes.all(), key=lambda a: (a.order, a.code))
+        ],
+    }
+
+
+def requests_public(*, extensions: bool = False) -> QuerySet[ServiceRequest]:
+    latest_public_note = (
+        RequestEvent.objects.filter(request=OuterRef("pk"), public=True)
+        .exclude(note="")
+        .order_by("-at", "-id")
+        .values("note")[:1]
+    )
+    queryset = ServiceRequest.objects.select_related(
+        "service", "department", "duplicate_of"
+    ).annotate(status_notes=Subquery(latest_public_note))
+    if extensions:
+        queryset = queryset.prefetch_related(
+            Prefetch(
+                "events",
+                queryset=RequestEvent.objects.filter(public=True).order_by("at", "id"),
+                to_attr="public_events",
+            )
+        )
+    return queryset
+
+
+def requests_with_status(
+    queryset: QuerySet[ServiceRequest], statuses: set[str]
+) -> QuerySet[ServiceRequest]:
+    wanted: set[str] = set()
+    if "open" in statuses:
+        wanted |= OPEN_STATUSES
+    if "closed" in statuses:
+        wanted |= CLOSED_STATUSES
+    return queryset.filter(status__in=wanted)
+
+
+def service_notice(service_request: ServiceRequest) -> str:
+    owner = service_request.department.public_name or service_request.department.name
+    if open311_status(service_request.status) == "closed":
+        return ""
+    if service_request.promised_at is None:
+        return f"{owner} will handle this request."
+    promised = timezone.localtime(service_request.promised_at)
+    return f"{owner} will handle this request. We aim to finish by {promised:%A %-d %B %Y}."
+
+
+def request_as_open311(
+    service_request: ServiceRequest, *, extensions: bool = False
+) -> dict[str, Any]:
+    location = service_request.location
+    data: dict[str, Any] = {
+        "service_request_id": service_request.public_id,
+        "status": open311_status(service_request.status),
+        "status_notes": getattr(service_request, "status_notes", None) or "",
+        "service_name": service_request.service.name,
+        "service_code": service_request.service.code,
+        "description": service_request.description,
+        "agency_responsible": service_request.department.public_name
+        or service_request.department.name,
+        "service_notice": service_notice(service_request),
+        "requested_datetime": w3c(service_request.created_at),
+        "updated_datetime": w3c(service_request.updated_at),
+        "expected_datetime": w3c(service_request.promised_at),
+        "address": service_request.address,
+        "address_id": service_request.address_id,
+        "zipcode": service_request.zipcode,
+        "lat": location.y if location is not None else None,
+        "long": location.x if location is not None else None,
+        "media_url": service_request.media_urls[0] if service_request.media_urls else "",
+    }
+    if extensions:
+        data["extended_attributes"] = {
+            "detailed_status": service_request.status,
+            "channel": service_request.channel,
+            "media_urls": list(service_request.media_urls),
+            "duplicate_of": service_request.duplicate_of.public_id
+            if service_request.duplicate_of_id and service_request.duplicate_of
+            else None,
+            "status_history": [
+                {"datetime": w3c(event.at), "kind": event.kind, "note": event.note}
+                for event in getattr(service_request, "public_events", [])
+                if event.note
+            ],
+        }
+    return data
