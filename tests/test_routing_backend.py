@@ -342,3 +342,10 @@ def test_requests_keep_their_id_through_transfers(
         f"/api/v1/requests/{created.public_id}/transfer/", {"reason": "Not a street"}
     )
     assert ServiceRequest.objects.filter(public_id=created.public_id).count() == 1
+
+
+def test_intake_records_possible_duplicates_on_the_new_request(pothole: Service) -> None:
+    first = make_request(pothole)
+    second = make_request(pothole, location=Point(-89.4001, 43.0701, srid=4326))
+    created = second.events.get(kind=EventKind.CREATED)
+    assert created.data["possible_duplicates"] == [first.public_id]

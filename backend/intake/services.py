@@ -29,9 +29,9 @@ from intake.models import (
     ServiceRequest,
     Transfer,
 )
-from intake.selectors import location_in_service_area
+from intake.selectors import service_requests_possible_duplicates
 from intake.statuses import NOTE_REQUIRED, Status, can_move, is_closed
-from routing_adapter.selectors import route_request, routing_desk
+from routing_adapter.selectors import location_in_city, route_request, routing_desk
 from routing_adapter.services import routing_feedback_record
 
 # After this many transfers a request stops moving between departments: supervisors decide.
@@ -94,7 +94,7 @@ def _validate_intake(
         errors["description"] = [f"At most {MAX_DESCRIPTION} characters."]
     if location is None and not address.strip() and not address_id.strip():
         errors["location"] = ["Give a location or an address."]
-    elif location is not None and not location_in_service_area(location):
+    elif location is not None and not location_in_city(location):
         errors["location"] = [f"This location is outside {settings.CIVIC311_CITY_NAME}."]
     if len(media_urls) > MAX_MEDIA_URLS:
         errors["media_urls"] = [f"At most {MAX_MEDIA_URLS} media links."]
@@ -198,24 +198,47 @@ def service_request_create(
         created_at=received,
         updated_at=received,
     )
-    _record(
-        service_request,
-        kind=EventKind.CREATED,
-        at=received,
-        actor=actor,
-        public=True,
-        data={"channel": channel, "service": service.code},
+    # Checked on every intake so staff see likely duplicates on the request itself (C6).
+    possible_duplicates = (
+        list(
+            service_requests_possible_duplicates(
+                service=service,
+                location=location,
+                at=received,
+                exclude_id=service_request.pk,
+                limit=5,
+            ).values_list("public_id", flat=True)
+        )
+        if location is not None
+        else []
     )
-    _record(
-        service_request,
-        kind=EventKind.ROUTED,
-        at=received,
-        actor=None,
-        public=True,
-        # The resident reads plain words; the engine's reasons stay in the event data for staff.
-        note=f"{decision.department.public_name or decision.department.name} "
-        f"will handle your request. Reference number: {service_request.public_id}.",
-        data=decision.as_event_data(),
+    owner = decision.department.public_name or decision.department.name
+    RequestEvent.objects.bulk_create(
+        [
+            RequestEvent(
+                request=service_request,
+                kind=EventKind.CREATED,
+                at=received,
+                actor=actor,
+                public=True,
+                data={
+                    "channel": channel,
+                    "service": service.code,
+                    "possible_duplicates": possible_duplicates,
+                },
+            ),
+            RequestEvent(
+                request=service_request,
+                kind=EventKind.ROUTED,
+                at=received,
+                actor=None,
+                public=True,
+                # Plain words for the resident; the engine's reasons stay in the data for staff.
+                note=f"{owner} will handle your request. "
+                f"Reference number: {service_request.public_id}.",
+                data=decision.as_event_data(),
+            ),
+        ]
     )
     return service_request
 

@@ -60,15 +60,15 @@ def api_key_find(key: str) -> ApiKey | None:
     return ApiKey.objects.filter(key_hash=_hash(key), is_active=True).first()
 
 
-def api_key_authenticate(key: str) -> ApiKey | None:
-    """The active key, noting its use at most once a minute (no write on every call)."""
-    api_key = api_key_find(key)
-    if api_key is not None:
-        now = timezone.now()
-        ApiKey.objects.filter(pk=api_key.pk).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - timedelta(minutes=1))
-        ).update(last_used_at=now)
-    return api_key
+def api_key_touch(*, api_key: ApiKey) -> None:
+    """Note the key's use, at most once a minute: no write on every call."""
+    now = timezone.now()
+    if api_key.last_used_at is not None and now - api_key.last_used_at < timedelta(minutes=1):
+        return
+    ApiKey.objects.filter(pk=api_key.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - timedelta(minutes=1))
+    ).update(last_used_at=now)
+    api_key.last_used_at = now
 
 
 @dataclass(frozen=True)

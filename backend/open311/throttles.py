@@ -19,6 +19,8 @@ class Open311ClientThrottle(SimpleRateThrottle):
             key = str(data.get("api_key", "") or "") if hasattr(data, "get") else ""
         key = key or request.query_params.get("api_key", "")
         api_key = api_key_find(key) if key else None
+        # The view needs the same key: look it up once per call.
+        request.open311_api_key = api_key  # type: ignore[attr-defined]
         if api_key is not None:
             self.scope = "open311_key_write" if request.method == "POST" else "open311_key_read"
             self.ident = f"key-{api_key.pk}"

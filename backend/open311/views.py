@@ -16,12 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import InvalidInput
-from intake.models import Service, ServiceRequest
+from intake.models import ServiceRequest
 from intake.services import MAX_DESCRIPTION
 from open311 import params, selectors
 from open311.renderers import Open311JSONRenderer, Open311XMLRenderer
-from open311.services import Submission, api_key_authenticate, open311_request_submit
+from open311.services import Submission, api_key_find, api_key_touch, open311_request_submit
 from open311.throttles import Open311ClientThrottle
+from routing_adapter.router import current_directory
 
 MAX_WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
@@ -181,13 +182,15 @@ class RequestListView(Open311View):
 
     def post(self, request: Request, format: str | None = None) -> Response:
         data = request.data
-        api_key = api_key_authenticate(params.text(data, "api_key", max_length=200))
+        key = params.text(data, "api_key", max_length=200)
+        api_key = getattr(request, "open311_api_key", None) or api_key_find(key)
         if api_key is None:
             raise PermissionDenied("A valid api_key is required to submit requests.")
+        api_key_touch(api_key=api_key)
         code = params.text(data, "service_code", max_length=64)
         if not code:
             raise InvalidInput.field("service_code", "This field is required.")
-        service = Service.objects.filter(code=code, is_active=True).first()
+        service = current_directory().services.get(code)
         if service is None:
             raise InvalidInput.field("service_code", f"No service {code!r}.")
         lat = params.number(data, "lat", -90, 90)

@@ -29,9 +29,14 @@ SELECT
   (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(updated_at)::text, '')
      FROM routing_adapter_routingrule WHERE is_active),
   (SELECT count(*) || ':' || coalesce(max(id), 0) FROM core_area),
-  (SELECT md5(coalesce(string_agg(code || ':' || coalesce(default_department_id, 0)
-                                  || ':' || is_active::text, ',' ORDER BY id), ''))
+  (SELECT md5(coalesce(string_agg(concat_ws(':', id, code, name, default_department_id,
+                                            is_active, target_value, target_unit,
+                                            duplicate_radius_m, duplicate_window_days),
+                                  ',' ORDER BY id), ''))
      FROM intake_service),
+  (SELECT md5(coalesce(string_agg(concat_ws(':', id, service_id, code, datatype, required,
+                                            variable, values::text), ',' ORDER BY id), ''))
+     FROM intake_serviceattribute),
   (SELECT coalesce(max(updated_at)::text, '') FROM routing_adapter_routingmodel),
   (SELECT md5(coalesce(string_agg(concat_ws(':', id, slug, is_active, working_days,
                                             day_starts_at, day_ends_at), ',' ORDER BY id), ''))
@@ -56,6 +61,8 @@ class Directory:
     departments: dict[str, Department]
     units: dict[tuple[str, str], WorkUnit]
     calendars: dict[str, WorkingCalendar]
+    # Active services with their attributes, for intake's validation without a query.
+    services: dict[str, Service]
 
 
 @dataclass
@@ -145,7 +152,13 @@ def build_directory() -> Directory:
         )
         for d in departments.values()
     }
-    return Directory(departments=departments, units=units, calendars=calendars)
+    services = {
+        service.code: service
+        for service in Service.objects.filter(is_active=True)
+        .select_related("default_department")
+        .prefetch_related("attributes")
+    }
+    return Directory(departments=departments, units=units, calendars=calendars, services=services)
 
 
 def _current() -> _Cached:

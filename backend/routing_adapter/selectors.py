@@ -141,6 +141,20 @@ def route_request(
     )
 
 
+CITY_LIMITS_KIND = "city-limits"
+
+
+def location_in_city(point: Point) -> bool:
+    """Inside the city limits (within the boundary tolerance), or no limits loaded.
+
+    Answered from the in-memory area index the router already holds: no query on intake.
+    """
+    areas = current_router().areas
+    if areas is None or CITY_LIMITS_KIND not in areas.kinds:
+        return True
+    return any(hit.kind == CITY_LIMITS_KIND for hit in areas.locate(point.x, point.y))
+
+
 def service_suggestions(*, description: str) -> list[dict[str, Any]]:
     """Top services for a free-text description, for an agent or resident to confirm."""
     classifier = current_router().classifier
