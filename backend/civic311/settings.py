@@ -96,6 +96,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Server-side binding lets psycopg prepare statements a connection runs often, so the hot
+# intake queries are planned once per connection instead of on every request.
+DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
+    "DATABASE_SERVER_SIDE_BINDING", True
+)
 # GDAL older than 3.9 (Debian 12 ships 3.6) cannot block file/network access from spatial
 # references. Geometry input is GeoJSON from administrators only, parsed with srid forced.
 SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS", ["gis.W001"])
@@ -256,6 +261,10 @@ CIVIC311_OPEN311_CONTACT = env_str(
 )
 CIVIC311_OPEN311_KEY_SERVICE = env_str(
     "CIVIC311_OPEN311_KEY_SERVICE", "Ask 311@riverton.example.gov for an API key."
+)
+# How long a process trusts its memory of an API key (a revocation takes effect within it).
+CIVIC311_OPEN311_KEY_CACHE_SECONDS = env_int(
+    "CIVIC311_OPEN311_KEY_CACHE_SECONDS", 0 if ENVIRONMENT == "test" else 30
 )
 # A repeat POST with the same device_id and content within this window gets the same request.
 CIVIC311_OPEN311_IDEMPOTENCY_SECONDS = env_int("CIVIC311_OPEN311_IDEMPOTENCY_SECONDS", 600)

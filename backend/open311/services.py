@@ -54,10 +54,26 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
     return api_key
 
 
+# Active keys by hash, remembered briefly per process: a revoked key stops working within
+# CIVIC311_OPEN311_KEY_CACHE_SECONDS, and intake saves a query on every call.
+_known_keys: dict[str, tuple[float, ApiKey | None]] = {}
+
+
 def api_key_find(key: str) -> ApiKey | None:
     if not key:
         return None
-    return ApiKey.objects.filter(key_hash=_hash(key), is_active=True).first()
+    digest = _hash(key)
+    ttl = settings.CIVIC311_OPEN311_KEY_CACHE_SECONDS
+    now = time.monotonic()
+    remembered = _known_keys.get(digest)
+    if remembered is not None and now - remembered[0] < ttl:
+        return remembered[1]
+    api_key = ApiKey.objects.filter(key_hash=digest, is_active=True).first()
+    if ttl > 0:
+        if len(_known_keys) > 10_000:  # unknown keys must not grow memory without bound
+            _known_keys.clear()
+        _known_keys[digest] = (now, api_key)
+    return api_key
 
 
 def api_key_touch(*, api_key: ApiKey) -> None:

@@ -40,6 +40,7 @@ import django  # noqa: E402
 django.setup()
 
 import requests  # noqa: E402
+from django.contrib.gis.geos import Point  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from open311.services import api_key_issue  # noqa: E402
 
@@ -79,11 +80,9 @@ def payloads(key: str, count: int) -> list[dict[str, Any]]:
     limits = Area.objects.get(kind="city-limits").geometry
     min_lon, min_lat, max_lon, max_lat = limits.extent
     services = list(Service.objects.filter(is_active=True).prefetch_related("attributes"))
-    made = []
+    made: list[dict[str, Any]] = []
     while len(made) < count:
         lon, lat = rng.uniform(min_lon, max_lon), rng.uniform(min_lat, max_lat)
-        from django.contrib.gis.geos import Point
-
         if not limits.contains(Point(lon, lat, srid=4326)):
             continue
         service = rng.choice(services)
