@@ -75,7 +75,10 @@ def learn(
     cell_sizes: Sequence[float] = DEFAULT_CELL_SIZES,
     hours: BusinessHours | None = None,
     manual_rules: Iterable[Rule] = (),
+    catalogue_texts: Iterable[tuple[str, str]] = (),
 ) -> Learned:
+    """`catalogue_texts` are (text, service) pairs from the service catalogue (names,
+    keywords, descriptions): labelled words that teach the classifier, not the rules."""
     kinds = areas.kinds if areas is not None else ()
     rules = RuleSet(
         manual_rules,
@@ -96,7 +99,11 @@ def learn(
         " ".join(p for p in (r.request.description, r.request.subtype, r.request.details) if p)
         for r in history
     ]
-    classifier = ServiceClassifier.train(texts, [r.request.service for r in history])
+    labels = [r.request.service for r in history]
+    for text, service in catalogue_texts:
+        texts.append(text)
+        labels.append(service)
+    classifier = ServiceClassifier.train(texts, labels)
     rules.metadata |= {
         "learned_from": len(history),
         "area_kinds": list(kinds),

@@ -1,6 +1,7 @@
 """Routing in the backend: the engine decides, transfers never bounce, history teaches it."""
 
 import json
+import random
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
@@ -12,9 +13,17 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from core.models import Area, Department, WorkUnit
+from demo.services import demo_city_load
 from intake.models import EventKind, Follower, Service, ServiceRequest, Transfer
+from intake.services import (
+    Requester,
+    service_request_change_status,
+    service_request_link_duplicate,
+)
 from intake.statuses import Status
+from routing.classifier import ServiceClassifier
 from routing_adapter.models import RoutingRule
+from routing_adapter.router import current_router
 from routing_adapter.services import routing_rules_import
 from tests.factories import DepartmentFactory, make_request
 
@@ -256,12 +265,6 @@ def test_possible_duplicates_bad_query_is_a_400(
 def test_merged_reporters_follow_the_parent_and_hear_its_outcome(
     pothole: Service, streets: Department, make_user: Callable[..., User]
 ) -> None:
-    from intake.services import (
-        Requester,
-        service_request_change_status,
-        service_request_link_duplicate,
-    )
-
     parent = make_request(pothole)
     child = make_request(pothole, requester=Requester(email="neighbour@example.org"))
     worker = make_user(Role.DEPARTMENT_STAFF, [streets])
@@ -292,8 +295,6 @@ def test_suggest_service_uses_the_imported_classifier(
     agent = staff(Role.AGENT)
     url = "/api/v1/requests/suggest-service/"
     assert agent.get(url, {"description": "a hole in the road"}).json() == []
-    from routing.classifier import ServiceClassifier
-
     texts = ["hole in the road", "pothole outside", "deep hole street"] * 5
     texts += ["trash not picked up", "garbage was missed", "bins not emptied"] * 5
     labels = ["pothole"] * 15 + ["missed-trash"] * 15
@@ -349,3 +350,40 @@ def test_intake_records_possible_duplicates_on_the_new_request(pothole: Service)
     second = make_request(pothole, location=Point(-89.4001, 43.0701, srid=4326))
     created = second.events.get(kind=EventKind.CREATED)
     assert created.data["possible_duplicates"] == [first.public_id]
+
+
+def test_the_engine_and_postgis_agree_on_areas(db: None) -> None:
+    """Admin queries (PostGIS) and routing (shapely) must place a point in the same areas."""
+    demo_city_load(year=2026)
+    areas = current_router().areas
+    assert areas is not None
+    rng = random.Random(5)
+    for _ in range(300):
+        lon, lat = rng.uniform(-89.50, -89.30), rng.uniform(43.01, 43.14)
+        point = Point(lon, lat, srid=4326)
+        in_postgis = set(
+            Area.objects.filter(geometry__intersects=point).values_list("kind", "name")
+        )
+        hits = areas.locate(lon, lat)
+        exact = {(h.kind, h.name) for h in hits if h.distance_m == 0}
+        assert exact == in_postgis, (lon, lat)
+
+
+def test_learn_routing_relearns_from_resolved_requests(
+    pothole: Service, streets: Department, sanitation: Department, make_user: Callable[..., User]
+) -> None:
+    worker = make_user(Role.ADMIN)
+    for _ in range(3):
+        created = make_request(pothole, description="deep hole in the road surface")
+        service_request_change_status(
+            service_request=created, to_status=Status.RESOLVED, actor=worker, note="Filled."
+        )
+    routing_rules_import(
+        data=rules({"id": "kept", "when": {"service": "graffiti"}, "department": "sanitation"})
+    )
+    out = StringIO()
+    call_command("learn_routing", stdout=out)
+    assert "from 3 requests" in out.getvalue()
+    learned = RoutingRule.objects.filter(source="learned")
+    assert learned.filter(family="service", conditions={"service": "pothole"}).exists()
+    assert RoutingRule.objects.filter(rule_id="kept", source="manual").exists()

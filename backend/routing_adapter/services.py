@@ -2,13 +2,20 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from core.errors import InvalidInput
-from intake.models import ServiceRequest
+from intake.models import Service, ServiceRequest
+from intake.statuses import Status
 from routing.classifier import ServiceClassifier
+from routing.history import HistoricalRequest
+from routing.learn import learn
+from routing.model import Owner
 from routing.rules import Rule, RuleSet
 from routing_adapter.models import RoutingModel, RoutingRule
 from routing_adapter.router import current_router
@@ -130,3 +137,64 @@ def routing_feedback_record(*, service_request: ServiceRequest) -> int:
             stored.outcomes = outcomes
             stored.save(update_fields=["outcomes", "updated_at"])
     return len(touched)
+
+
+@dataclass(frozen=True)
+class LearnResult:
+    requests: int
+    learned_rules: int
+    classifier: bool
+
+
+def routing_model_learn(*, since_days: int = 365) -> LearnResult:
+    """Relearn the learned rules and the service classifier from the city's own history.
+
+    Each resolved request (and each open one that has been transferred) counts for the
+    department and unit that hold it now; rules written by people are left alone.
+    """
+    since = timezone.now() - timedelta(days=since_days)
+    history = [
+        HistoricalRequest(
+            request_id=r.public_id,
+            request=routing_input(
+                service=r.service,
+                received_at=r.created_at,
+                location=r.location,
+                description=r.description,
+                address=r.address,
+                zipcode=r.zipcode,
+                attributes=r.attributes,
+                channel=r.channel,
+            ),
+            owner=Owner(r.department.slug, r.unit.slug if r.unit else ""),
+        )
+        for r in ServiceRequest.objects.filter(created_at__gte=since)
+        .filter(Q(status=Status.RESOLVED) | Q(transfers__isnull=False))
+        .distinct()
+        .select_related("service", "department", "unit")
+        .order_by("created_at", "id")
+    ]
+    router = current_router()
+    catalogue = [
+        (" ".join([s.name, s.description, *s.keywords]), s.code)
+        for s in Service.objects.filter(is_active=True)
+    ]
+    learned = learn(
+        history,
+        areas=router.areas,
+        triage_department=router.rules.triage_department,
+        cell_sizes=(),
+        catalogue_texts=catalogue,
+    )
+    data = learned.rules.as_dict()
+    data["rules"] = [r for r in data["rules"] if r["source"] == "learned"]
+    if learned.classifier is not None:
+        data["classifier"] = learned.classifier.as_dict()
+    with transaction.atomic():
+        RoutingRule.objects.filter(source="learned").delete()
+        routing_rules_import(data=data)
+    return LearnResult(
+        requests=len(history),
+        learned_rules=len(data["rules"]),
+        classifier=learned.classifier is not None,
+    )

@@ -42,11 +42,11 @@ django.setup()
 import requests  # noqa: E402
 from django.contrib.gis.geos import Point  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from open311.services import api_key_issue  # noqa: E402
 
 from bench.intake.urls import create_floor_table  # noqa: E402
 from core.models import Area  # noqa: E402
 from intake.models import Service  # noqa: E402
+from open311.services import api_key_issue  # noqa: E402
 
 WORDS = [
     "deep",

@@ -2,9 +2,9 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
-from open311.services import api_key_issue
 
 from intake.models import Service, ServiceAttribute
+from open311.services import api_key_issue
 
 
 @pytest.fixture

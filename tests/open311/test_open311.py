@@ -8,13 +8,13 @@ import pytest
 import xmltodict
 from django.test import Client
 from django.utils import timezone
-from open311.models import ApiKey
-from open311.services import api_key_revoke
-from open311.throttles import Open311ClientThrottle
 from pytest_django.fixtures import Settings
 
 from intake.models import ServiceRequest
 from intake.statuses import Status
+from open311.models import ApiKey
+from open311.services import api_key_revoke
+from open311.throttles import Open311ClientThrottle
 from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db

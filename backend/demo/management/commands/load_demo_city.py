@@ -29,6 +29,8 @@ class Command(BaseCommand):
         users = demo_city_load(year=timezone.localdate().year)
         if options["requests"] and not ServiceRequest.objects.exists():
             call_command("generate_requests", options["requests"], verbosity=options["verbosity"])
+            # The demo's history teaches the router and the service classifier, as a city's would.
+            call_command("learn_routing", verbosity=options["verbosity"], stdout=self.stdout)
         self.stdout.write(
             f"Demo city {settings.CIVIC311_CITY_NAME} loaded. Demo logins "
             f"(password for all: {DEMO_PASSWORD}):"
