@@ -18,6 +18,7 @@ Prints progress on stderr and one JSON object on the last line of stdout.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import random
@@ -176,7 +177,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     args = parser.parse_args()
 
-    call_command("load_demo_city", verbosity=0)
+    call_command("load_demo_city", verbosity=0, stdout=io.StringIO())
     create_floor_table()
     key = api_key_issue(name=f"bench {time.time():.0f}").key
     bodies = payloads(key, 2000)

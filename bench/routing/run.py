@@ -16,6 +16,7 @@ Prints progress on stderr and one JSON object on the last line of stdout.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import random
@@ -151,7 +152,7 @@ def backend_latency(samples: int = 1000) -> dict[str, Any]:
     from intake.models import Service
     from routing_adapter.selectors import route_request
 
-    call_command("load_demo_city", verbosity=0)
+    call_command("load_demo_city", verbosity=0, stdout=io.StringIO())
     services = list(Service.objects.filter(is_active=True))
     rng = random.Random(7)
     timings = []
