@@ -323,3 +323,40 @@ class MisrouteSerializer(serializers.Serializer[dict[str, Any]]):
     department = serializers.CharField(source="from_department__slug")
     transfers = serializers.IntegerField()
     requests = serializers.IntegerField()
+
+
+class QueueCountsSerializer(serializers.Serializer[Any]):
+    total = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    at_risk = serializers.IntegerField()
+    unassigned = serializers.IntegerField()
+    by_status = serializers.DictField(child=serializers.IntegerField())
+
+
+class QueueItemSerializer(ServiceRequestSerializer):
+    at_risk = serializers.SerializerMethodField()
+
+    class Meta(ServiceRequestSerializer.Meta):
+        fields = [*ServiceRequestSerializer.Meta.fields, "at_risk"]
+        read_only_fields = fields
+
+    def get_at_risk(self, obj: ServiceRequest) -> bool:
+        risk_point = getattr(obj, "risk_point", None)
+        now = timezone.now()
+        return bool(
+            obj.status in OPEN_STATUSES
+            and obj.status != Status.IN_PROGRESS
+            and obj.promised_at
+            and risk_point
+            and risk_point <= now < obj.promised_at
+        )
+
+
+class ClaimNextSerializer(serializers.Serializer[dict[str, Any]]):
+    unit = serializers.SlugField(required=False, allow_null=True, default=None)
+
+
+class BulkStatusSerializer(serializers.Serializer[dict[str, Any]]):
+    requests = serializers.ListField(child=serializers.CharField(max_length=20), max_length=200)
+    status = serializers.ChoiceField(choices=Status.choices)
+    note = serializers.CharField(max_length=MAX_NOTE, allow_blank=True, default="")

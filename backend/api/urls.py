@@ -13,5 +13,8 @@ router.register("areas", views.AreaViewSet, basename="area")
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("routing/misroutes/", views.MisroutesView.as_view(), name="routing-misroutes"),
+    path("queues/<slug:department>/", views.QueueView.as_view(), name="queue"),
+    path("queues/<slug:department>/claim-next/", views.ClaimNextView.as_view(), name="claim-next"),
+    path("requests/bulk-status/", views.BulkStatusView.as_view(), name="bulk-status"),
     path("", include(router.urls)),
 ]

@@ -4,13 +4,18 @@ from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
+from work import selectors as work_selectors
+from work import services as work_services
 
 from accounts.models import User
 from api import serializers as s
@@ -243,6 +248,84 @@ class ServiceRequestViewSet(
         return Response(
             routing_selectors.service_suggestions(description=query.validated_data["description"])
         )
+
+
+def _queue_scope(request: Request, department_slug: str, unit_slug: str | None) -> Any:
+    user = _staff_user(request)
+    department = Department.objects.filter(slug=department_slug).first()
+    if department is None:
+        raise NotFound(f"No department {department_slug!r}.")
+    if not (user.is_city_admin or user.departments.filter(pk=department.pk).exists()):
+        raise DRFPermissionDenied("This queue belongs to another department.")
+    unit = None
+    if unit_slug:
+        unit = WorkUnit.objects.filter(department=department, slug=unit_slug).first()
+        if unit is None:
+            raise InvalidInput.field("unit", f"{department.name} has no unit {unit_slug!r}.")
+    return user, department, unit
+
+
+class QueueView(generics.GenericAPIView[ServiceRequest]):
+    """A department's (or unit's) open requests, most urgent first, with counts."""
+
+    serializer_class = s.QueueItemSerializer
+    pagination_class = LimitOffsetPagination
+    queryset = ServiceRequest.objects.none()  # the queue is built per department in get()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unit", str, description="Work unit slug")],
+        responses=inline_serializer(
+            "Queue",
+            {
+                "counts": s.QueueCountsSerializer(),
+                "count": serializers.IntegerField(),
+                "results": s.QueueItemSerializer(many=True),
+            },
+        ),
+    )
+    def get(self, request: Request, department: str) -> Response:
+        _, scope, unit = _queue_scope(request, department, request.query_params.get("unit"))
+        counts = work_selectors.queue_counts(department=scope, unit=unit)
+        page = self.paginate_queryset(work_selectors.queue_requests(department=scope, unit=unit))
+        return Response(
+            {
+                "counts": s.QueueCountsSerializer(counts).data,
+                "count": counts.total,
+                "results": s.QueueItemSerializer(page, many=True).data,
+            }
+        )
+
+
+class ClaimNextView(APIView):
+    @extend_schema(
+        request=s.ClaimNextSerializer,
+        responses={200: s.ServiceRequestDetailSerializer, 204: None},
+    )
+    def post(self, request: Request, department: str) -> Response:
+        body = s.ClaimNextSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user, scope, unit = _queue_scope(request, department, body.validated_data["unit"])
+        claimed = work_services.queue_claim_next(actor=user, department=scope, unit=unit)
+        if claimed is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        instance = selectors.service_request_with_timeline(
+            ServiceRequest.objects.select_related("service", "department", "unit", "assignee")
+        ).get(pk=claimed.pk)
+        return Response(s.ServiceRequestDetailSerializer(instance).data)
+
+
+class BulkStatusView(APIView):
+    @extend_schema(request=s.BulkStatusSerializer, responses=s.ServiceRequestSerializer(many=True))
+    def post(self, request: Request) -> Response:
+        body = s.BulkStatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        changed = work_services.requests_bulk_change_status(
+            actor=_staff_user(request),
+            public_ids=body.validated_data["requests"],
+            to_status=body.validated_data["status"],
+            note=body.validated_data["note"],
+        )
+        return Response(s.ServiceRequestSerializer(changed, many=True).data)
 
 
 class MisroutesView(generics.ListAPIView[Any]):

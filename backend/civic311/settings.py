@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "intake",
     "routing_adapter",
     "open311",
+    "work",
     "api",
     "frontend",
     "demo",
@@ -219,6 +220,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "record-worker-heartbeat": {
         "task": "core.tasks.record_heartbeat",
         "schedule": timedelta(seconds=60),
+    },
+    "escalate-unacknowledged-requests": {
+        "task": "work.escalate_unacknowledged",
+        "schedule": timedelta(minutes=5),
     },
 }
 

@@ -1,6 +1,6 @@
 """The city's organisation (departments, work units, calendars) and geography (areas)."""
 
-from datetime import time
+from datetime import time, timedelta
 
 from django.contrib.gis.db import models as gis
 from django.contrib.postgres.fields import ArrayField
@@ -38,6 +38,10 @@ class Department(models.Model):
     )
     day_starts_at = models.TimeField(default=time(8, 0))
     day_ends_at = models.TimeField(default=time(17, 0))
+    acknowledge_within = models.DurationField(
+        default=timedelta(hours=24),
+        help_text="New requests not acknowledged within this time escalate to supervisors.",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -173,6 +173,9 @@ class ServiceRequest(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
     )
+    escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was escalated for being left unacknowledged."
+    )
     routing_rule = models.CharField(
         max_length=300, blank=True, help_text="The routing rule behind the current owner."
     )
@@ -204,6 +207,7 @@ class EventKind(models.TextChoices):
     INTERNAL_NOTE = "internal_note", "Internal note"
     DUPLICATE_LINKED = "duplicate_linked", "Duplicate linked"
     REOPENED = "reopened", "Reopened"
+    ESCALATED = "escalated", "Escalated"
 
 
 class AppendOnlyError(RuntimeError):

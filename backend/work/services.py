@@ -1,0 +1,119 @@
+"""Working a department's queue: claiming the next item safely, changing many at once."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.errors import InvalidInput
+from core.models import Department, WorkUnit
+from intake.models import EventKind, RequestEvent, ServiceRequest
+from intake.services import service_request_assign, service_request_change_status
+from intake.statuses import OPEN_STATUSES, Status
+
+MAX_BULK = 200
+
+
+@transaction.atomic
+def queue_claim_next(
+    *, actor: User, department: Department, unit: WorkUnit | None = None
+) -> ServiceRequest | None:
+    """Give the actor the most urgent unassigned request. Two people never get the same one:
+    rows another session is claiming are skipped (SKIP LOCKED), not waited for."""
+    if not (actor.is_city_admin or actor.departments.filter(pk=department.pk).exists()):
+        raise PermissionDenied("You do not work for this department.")
+    candidates = ServiceRequest.objects.filter(
+        department=department,
+        status__in=OPEN_STATUSES - {Status.ON_HOLD},
+        assignee__isnull=True,
+    )
+    if unit is not None:
+        candidates = candidates.filter(unit=unit)
+    claimed = (
+        candidates.order_by("promised_at", "-priority", "created_at", "id")
+        .select_for_update(skip_locked=True, of=("self",))
+        .first()
+    )
+    if claimed is None:
+        return None
+    service_request_assign(service_request=claimed, actor=actor, unit=claimed.unit, assignee=actor)
+    if claimed.status == Status.NEW:
+        owner = department.public_name or department.name
+        service_request_change_status(
+            service_request=claimed,
+            to_status=Status.ACKNOWLEDGED,
+            actor=actor,
+            note=f"{owner} has your request and someone is now working on it.",
+        )
+    claimed.refresh_from_db()
+    return claimed
+
+
+@transaction.atomic
+def requests_bulk_change_status(
+    *, actor: User, public_ids: Sequence[str], to_status: str, note: str
+) -> list[ServiceRequest]:
+    """One status and one public note for many requests: all change, or none does."""
+    ids = list(dict.fromkeys(public_ids))
+    if not ids:
+        raise InvalidInput.field("requests", "Choose at least one request.")
+    if len(ids) > MAX_BULK:
+        raise InvalidInput.field("requests", f"At most {MAX_BULK} requests at a time.")
+    found = {r.public_id: r for r in ServiceRequest.objects.filter(public_id__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise InvalidInput.field("requests", f"Unknown requests: {', '.join(missing[:10])}.")
+    changed = []
+    for public_id in ids:
+        try:
+            changed.append(
+                service_request_change_status(
+                    service_request=found[public_id], to_status=to_status, actor=actor, note=note
+                )
+            )
+        except InvalidInput as exc:
+            raise InvalidInput(
+                {"requests": [f"{public_id}: {m}" for ms in exc.errors.values() for m in ms]}
+            ) from exc
+    return changed
+
+
+def requests_escalate_unacknowledged() -> int:
+    """New requests left unacknowledged past their department's limit go to the supervisor.
+
+    Each escalation is an internal event on the request, recorded once.
+    """
+    now = timezone.now()
+    escalated = 0
+    for department in Department.objects.filter(is_active=True):
+        limit = now - department.acknowledge_within
+        with transaction.atomic():
+            overdue = (
+                ServiceRequest.objects.filter(
+                    department=department,
+                    status=Status.NEW,
+                    created_at__lte=limit,
+                    escalated_at__isnull=True,
+                )
+                .select_for_update(skip_locked=True)
+                .order_by("id")[:500]
+            )
+            for service_request in overdue:
+                service_request.escalated_at = now
+                service_request.save(update_fields=["escalated_at"])
+                RequestEvent.objects.create(
+                    request=service_request,
+                    kind=EventKind.ESCALATED,
+                    at=now,
+                    actor=None,
+                    public=False,
+                    note=(
+                        f"Not acknowledged within {department.acknowledge_within}: "
+                        "escalated to the department's supervisors."
+                    ),
+                    data={"department": department.slug},
+                )
+                escalated += 1
+    return escalated
