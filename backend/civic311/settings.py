@@ -4,6 +4,7 @@ CIVIC311_ENV selects the defaults: "local" (a developer's machine, DEBUG on), "t
 (the test suite) or "production" (DEBUG off, secure cookies and HSTS, secrets required).
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "routing_adapter",
     "open311",
     "work",
+    "notifications",
     "api",
     "frontend",
     "demo",
@@ -215,11 +217,24 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Publishing happens after a commit, inside a web request: fail fast when the broker is
+# down (the outbox sweep sends the message later) instead of holding the resident up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "record-worker-heartbeat": {
         "task": "core.tasks.record_heartbeat",
         "schedule": timedelta(seconds=60),
+    },
+    "sweep-outbox": {
+        "task": "notifications.sweep",
+        "schedule": timedelta(seconds=30),
     },
     "escalate-unacknowledged-requests": {
         "task": "work.escalate_unacknowledged",
@@ -273,3 +288,39 @@ CIVIC311_OPEN311_KEY_CACHE_SECONDS = env_int(
 )
 # A repeat POST with the same device_id and content within this window gets the same request.
 CIVIC311_OPEN311_IDEMPOTENCY_SECONDS = env_int("CIVIC311_OPEN311_IDEMPOTENCY_SECONDS", 600)
+
+# --- Notifications ---
+EMAIL_BACKEND = env_str(
+    "DJANGO_EMAIL_BACKEND",
+    {
+        "production": "django.core.mail.backends.smtp.EmailBackend",
+        "test": "django.core.mail.backends.locmem.EmailBackend",
+    }.get(ENVIRONMENT, "django.core.mail.backends.filebased.EmailBackend"),
+)
+EMAIL_FILE_PATH = env_str("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR.parent / ".local" / "mail"))
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", PRODUCTION)
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str(
+    "DJANGO_DEFAULT_FROM_EMAIL", "Riverton 3-1-1 <311@riverton.example.gov>"
+)
+CIVIC311_EMAIL_DOMAIN = env_str("CIVIC311_EMAIL_DOMAIN", "riverton.example.gov")
+# An email provider through django-anymail: set DJANGO_EMAIL_BACKEND to its backend
+# (e.g. anymail.backends.postmark.EmailBackend) and ANYMAIL_* for its keys.
+ANYMAIL = {
+    key.removeprefix("ANYMAIL_"): value
+    for key, value in os.environ.items()
+    if key.startswith("ANYMAIL_")
+}
+CIVIC311_SMS_TRANSPORT = env_choice("CIVIC311_SMS_TRANSPORT", ("console", "twilio"), "console")
+CIVIC311_SMS_FILE = env_str(
+    "CIVIC311_SMS_FILE", "" if PRODUCTION else str(BASE_DIR.parent / ".local" / "sms.log")
+)
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER", "")
+# The sweep leaves fresh messages to the task queued at commit for this long.
+CIVIC311_OUTBOX_SWEEP_GRACE_SECONDS = env_int("CIVIC311_OUTBOX_SWEEP_GRACE_SECONDS", 60)

@@ -208,6 +208,7 @@ class EventKind(models.TextChoices):
     DUPLICATE_LINKED = "duplicate_linked", "Duplicate linked"
     REOPENED = "reopened", "Reopened"
     ESCALATED = "escalated", "Escalated"
+    PROMISE_CHANGED = "promise_changed", "Promised date changed"
 
 
 class AppendOnlyError(RuntimeError):

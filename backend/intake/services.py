@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.utils import timezone
+from notifications.services import outbox_enqueue_for_event
 
 from accounts.models import User
 from core.errors import InvalidInput
@@ -110,8 +111,11 @@ def _record(
     public: bool,
     note: str = "",
     data: Mapping[str, Any] | None = None,
+    notify: bool = True,
 ) -> RequestEvent:
-    return RequestEvent.objects.create(
+    """Append to the history; a public event also writes its messages to the outbox (C8),
+    in the same transaction, so an update is never recorded without being sent."""
+    event = RequestEvent.objects.create(
         request=service_request,
         kind=kind,
         at=at,
@@ -120,6 +124,9 @@ def _record(
         note=note,
         data=dict(data or {}),
     )
+    if public and notify:
+        outbox_enqueue_for_event(event=event)
+    return event
 
 
 @transaction.atomic
@@ -213,7 +220,7 @@ def service_request_create(
         else []
     )
     owner = decision.department.public_name or decision.department.name
-    RequestEvent.objects.bulk_create(
+    _created_event, routed_event = RequestEvent.objects.bulk_create(
         [
             RequestEvent(
                 request=service_request,
@@ -240,6 +247,7 @@ def service_request_create(
             ),
         ]
     )
+    outbox_enqueue_for_event(event=routed_event)
     return service_request
 
 
@@ -307,6 +315,8 @@ def _close_duplicates_with(
             note=f"Request {parent.public_id}, which this one duplicates, is {label}."
             + (f" {note}" if note else ""),
             data={"parent": parent.public_id, "parent_status": parent.status},
+            # The duplicate's reporter follows the parent and hears it from there.
+            notify=False,
         )
         duplicate.updated_at = at
         duplicate.save(update_fields=["updated_at"])

@@ -1,0 +1,86 @@
+"""The outbox: every message owed to a resident, written with the change that caused it."""
+
+import uuid
+
+from django.db import models
+
+from intake.models import RequestEvent, ServiceRequest
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+    WEBHOOK = "webhook", "Webhook"
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class MessageKind(models.TextChoices):
+    CREATED = "created", "Request received"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    PUBLIC_NOTE = "public_note", "Note from the city"
+    TRANSFERRED = "transferred", "Passed to another department"
+    STILL_ON_IT = "still_on_it", "Still on it"
+    PROMISE_CHANGED = "promise_changed", "New expected date"
+    SURVEY = "survey", "How did we do?"
+
+
+class OutboxMessage(models.Model):
+    """One message to one recipient. At most one per event, channel and recipient."""
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.PROTECT, related_name="outbox_messages"
+    )
+    event = models.ForeignKey(
+        RequestEvent, on_delete=models.PROTECT, related_name="outbox_messages"
+    )
+    kind = models.CharField(max_length=20, choices=MessageKind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    recipient = models.CharField(max_length=500)
+    language = models.CharField(max_length=8, default="en")
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    last_error = models.TextField(blank=True)
+    provider_reference = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "channel", "recipient"], name="one_message_per_event_recipient"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.channel}:{self.recipient} ({self.status})"
+
+
+class WebhookSubscription(models.Model):
+    """An Open311 client (an app, a civic tool) that wants status updates pushed to it."""
+
+    name = models.CharField(max_length=120)
+    url = models.URLField(max_length=500)
+    secret = models.CharField(
+        max_length=200, help_text="Signs each delivery (X-Civic311-Signature, HMAC-SHA256)."
+    )
+    service_codes = models.JSONField(
+        default=list, blank=True, help_text="Only these services; empty means all."
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name

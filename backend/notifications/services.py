@@ -1,0 +1,182 @@
+"""Writing messages into the outbox with the change that causes them, and delivering them.
+
+Delivery holds the message's row lock while it sends: if the worker dies mid-send, its
+transaction dies with it, the message is still pending, and the next worker sends it.
+A message is marked sent in the same transaction that sent it, so it is never sent twice
+by two workers, and never silently dropped: what cannot be sent ends as `failed`, on the
+staff dashboard.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from intake.models import RequestEvent, ServiceRequest
+from notifications.messages import message_kind, render, webhook_body
+from notifications.models import Channel, MessageStatus, OutboxMessage, WebhookSubscription
+from notifications.transports import (
+    PermanentDeliveryError,
+    TransientDeliveryError,
+    transport_for,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Recipient:
+    channel: str
+    address: str
+    language: str
+    first_name: str = ""
+
+
+def _recipients(service_request: ServiceRequest) -> list[Recipient]:
+    found: list[Recipient] = []
+    preferred = service_request.requester_channel
+    language = service_request.requester_language
+    name = service_request.requester_first_name
+    if preferred == "email" and service_request.requester_email:
+        found.append(Recipient(Channel.EMAIL, service_request.requester_email, language, name))
+    elif preferred == "sms" and service_request.requester_phone:
+        found.append(Recipient(Channel.SMS, service_request.requester_phone, language, name))
+    for follower in service_request.followers.all():
+        if follower.email:
+            found.append(Recipient(Channel.EMAIL, follower.email, follower.language))
+        elif follower.phone:
+            found.append(Recipient(Channel.SMS, follower.phone, follower.language))
+    unique: dict[tuple[str, str], Recipient] = {}
+    for recipient in found:
+        unique.setdefault((recipient.channel, recipient.address.lower()), recipient)
+    return list(unique.values())
+
+
+def outbox_enqueue_for_event(*, event: RequestEvent) -> list[OutboxMessage]:
+    """Write the messages a public event owes residents; call inside the event's transaction.
+
+    Delivery is queued only after the transaction commits; if the broker is down then, the
+    messages wait in the outbox and the sweep sends them when it is back.
+    """
+    kind = message_kind(event)
+    if kind is None:
+        return []
+    service_request = event.request
+    now = timezone.now()
+    messages = []
+    for recipient in _recipients(service_request):
+        subject, body = render(
+            kind=kind,
+            service_request=service_request,
+            event=event,
+            language=recipient.language,
+            first_name=recipient.first_name,
+        )
+        messages.append(
+            OutboxMessage(
+                request=service_request,
+                event=event,
+                kind=kind,
+                channel=recipient.channel,
+                recipient=recipient.address,
+                language=recipient.language,
+                subject=subject,
+                body=body,
+                next_attempt_at=now,
+            )
+        )
+    for subscription in WebhookSubscription.objects.filter(is_active=True):
+        codes = subscription.service_codes or []
+        if codes and service_request.service.code not in codes:
+            continue
+        messages.append(
+            OutboxMessage(
+                request=service_request,
+                event=event,
+                kind=kind,
+                channel=Channel.WEBHOOK,
+                recipient=f"{subscription.pk}:{subscription.url}",
+                body=webhook_body(kind, service_request, event),
+                next_attempt_at=now,
+            )
+        )
+    created = OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+    ids = [m.pk for m in created if m.pk is not None]
+    if ids:
+        transaction.on_commit(lambda: _queue(ids), robust=True)
+    return created
+
+
+def _queue(ids: list[int]) -> None:
+    from notifications.tasks import deliver_outbox_message  # tasks import this module
+
+    for message_id in ids:
+        try:
+            deliver_outbox_message.delay(message_id)
+        except Exception:  # broker down: the sweep will send it; the change is committed
+            logger.warning("outbox: could not queue message %s; the sweep will", message_id)
+            return
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    status: str
+    retry_in: float | None = None
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+
+
+def outbox_deliver(*, message_id: int) -> DeliveryOutcome:
+    """Send one message if it is due and nobody else is sending it."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .select_related("request")
+            .filter(pk=message_id, status=MessageStatus.PENDING)
+            .first()
+        )
+        if message is None:
+            return DeliveryOutcome("skipped")  # already sent, failed, or being sent
+        message.attempts += 1
+        try:
+            message.provider_reference = transport_for(message.channel).send(message)[:200]
+        except TransientDeliveryError as exc:
+            message.last_error = str(exc)[:2000]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = MessageStatus.FAILED
+                message.save()
+                return DeliveryOutcome("failed")
+            delay = _backoff(message.attempts)
+            message.next_attempt_at = timezone.now() + delay
+            message.save()
+            return DeliveryOutcome("retry", retry_in=delay.total_seconds())
+        except PermanentDeliveryError as exc:
+            message.last_error = str(exc)[:2000]
+            message.status = MessageStatus.FAILED
+            message.save()
+            return DeliveryOutcome("failed")
+        message.status = MessageStatus.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        message.save()
+        return DeliveryOutcome("sent")
+
+
+def outbox_sweep(*, limit: int = 500) -> int:
+    """Queue every due pending message again: after a broker outage, a dead worker, a retry."""
+    grace = timezone.now() - timedelta(seconds=settings.CIVIC311_OUTBOX_SWEEP_GRACE_SECONDS)
+    due = list(
+        OutboxMessage.objects.filter(status=MessageStatus.PENDING, next_attempt_at__lte=grace)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if due:
+        _queue(due)
+    return len(due)
