@@ -2,4 +2,7 @@ from django.urls import path
 
 from frontend import views
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("survey/<str:token>/", views.survey, name="survey"),
+]

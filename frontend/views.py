@@ -1,7 +1,43 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from notifications.surveys import survey_answer, survey_find
+
+from core.errors import InvalidInput
+from frontend.forms import SurveyForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/home.html", {"city_name": settings.CIVIC311_CITY_NAME})
+
+
+def survey(request: HttpRequest, token: str) -> HttpResponse:
+    """C10: the resident's answer after closure. Not fixed reopens; a low score starts recovery."""
+    invitation = survey_find(token=token)
+    context: dict[str, object] = {"city_name": settings.CIVIC311_CITY_NAME}
+    if invitation is None or invitation.answered_at is not None:
+        return render(request, "frontend/survey.html", context | {"invalid": True}, status=404)
+    language = invitation.language
+    context |= {"language": language, "reference": invitation.request.public_id}
+    form = SurveyForm(request.POST or None, language=language)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = survey_answer(
+                token=token,
+                satisfaction=form.cleaned_data["satisfaction"],
+                courteous=form.cleaned_data["courteous"] == "yes",
+                fixed=form.cleaned_data["fixed"] == "yes",
+                comment=form.cleaned_data["comment"],
+            )
+        except InvalidInput as exc:
+            for field, messages in exc.errors.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            return render(
+                request,
+                "frontend/survey.html",
+                context | {"done": True, "reopened": outcome.reopened},
+            )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "frontend/survey.html", context | {"form": form}, status=status)

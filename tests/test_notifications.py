@@ -105,7 +105,11 @@ def test_followers_get_updates_and_merged_reporters_hear_once(
     service_request_change_status(
         service_request=parent, to_status=Status.RESOLVED, actor=worker, note="Patched."
     )
-    recipients = sorted(OutboxMessage.objects.values_list("channel", "recipient", "language"))
+    recipients = sorted(
+        OutboxMessage.objects.filter(kind="status_changed").values_list(
+            "channel", "recipient", "language"
+        )
+    )
     assert recipients == [
         ("email", "maria@example.org", "en"),
         ("email", "neighbour@example.org", "en"),

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from notifications.models import OutboxMessage, ServiceRecoveryTask
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
@@ -217,10 +218,16 @@ class ServiceRequestSerializer(serializers.ModelSerializer[ServiceRequest]):
 
 class ServiceRequestDetailSerializer(ServiceRequestSerializer):
     timeline = RequestEventSerializer(source="events", many=True, read_only=True)
+    deliveries = serializers.SerializerMethodField()
 
     class Meta(ServiceRequestSerializer.Meta):
-        fields = [*ServiceRequestSerializer.Meta.fields, "timeline"]
+        fields = [*ServiceRequestSerializer.Meta.fields, "timeline", "deliveries"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_deliveries(self, obj: ServiceRequest) -> list[dict[str, Any]]:
+        messages = OutboxMessage.objects.filter(request=obj).select_related("request")
+        return list(DeliverySerializer(messages, many=True).data)
 
 
 class ServiceRequestCreateSerializer(serializers.Serializer[dict[str, Any]]):
@@ -360,3 +367,91 @@ class BulkStatusSerializer(serializers.Serializer[dict[str, Any]]):
     requests = serializers.ListField(child=serializers.CharField(max_length=20), max_length=200)
     status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(max_length=MAX_NOTE, allow_blank=True, default="")
+
+
+class PromiseSerializer(serializers.Serializer[dict[str, Any]]):
+    promised_at = serializers.DateTimeField()
+    reason = serializers.CharField(max_length=MAX_NOTE)
+
+
+class DeliverySerializer(serializers.ModelSerializer[OutboxMessage]):
+    """What was sent to whom, and whether it arrived; addresses shown partly (staff only)."""
+
+    recipient = serializers.SerializerMethodField()
+    request = serializers.CharField(source="request.public_id", read_only=True)
+
+    class Meta:
+        model = OutboxMessage
+        fields = [
+            "id",
+            "request",
+            "kind",
+            "channel",
+            "recipient",
+            "language",
+            "status",
+            "attempts",
+            "last_error",
+            "created_at",
+            "sent_at",
+        ]
+        read_only_fields = fields
+
+    def get_recipient(self, obj: OutboxMessage) -> str:
+        address = obj.recipient
+        if obj.channel == "webhook":
+            return address.split(":", 1)[-1]
+        visible = 3
+        return address[:visible] + "…" if len(address) > visible else "…"
+
+
+class RecoveryTaskSerializer(serializers.ModelSerializer[ServiceRecoveryTask]):
+    request = serializers.CharField(source="request.public_id", read_only=True)
+    department = serializers.CharField(source="request.department.slug", read_only=True)
+
+    class Meta:
+        model = ServiceRecoveryTask
+        fields = [
+            "id",
+            "request",
+            "department",
+            "reason",
+            "status",
+            "created_at",
+            "done_at",
+            "outcome",
+        ]
+        read_only_fields = fields
+
+
+class RecoveryDoneSerializer(serializers.Serializer[dict[str, Any]]):
+    outcome = serializers.CharField(max_length=MAX_NOTE)
+
+
+class ReportQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    group_by = serializers.ChoiceField(choices=["department", "service"], default="department")
+    since = serializers.DateTimeField()
+    until = serializers.DateTimeField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["since"] >= attrs["until"]:
+            raise serializers.ValidationError({"until": "Must be after since."})
+        return attrs
+
+
+class PerformanceRowSerializer(serializers.Serializer[dict[str, Any]]):
+    department = serializers.CharField(required=False)
+    service = serializers.CharField(required=False)
+    volume = serializers.IntegerField()
+    acknowledge_median_hours = serializers.FloatField(allow_null=True)
+    acknowledge_p90_hours = serializers.FloatField(allow_null=True)
+    resolve_median_hours = serializers.FloatField(allow_null=True)
+    resolve_p90_hours = serializers.FloatField(allow_null=True)
+    within_promise_share = serializers.FloatField(allow_null=True)
+    broken_promises = serializers.IntegerField()
+    transfers_per_request = serializers.FloatField(allow_null=True)
+    reopen_rate = serializers.FloatField(allow_null=True)
+    satisfaction_mean = serializers.FloatField(allow_null=True)
+    survey_answers = serializers.IntegerField()
+    not_courteous = serializers.IntegerField()
+    delivery_failures = serializers.IntegerField()

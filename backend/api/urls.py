@@ -9,6 +9,7 @@ router.register("requests", views.ServiceRequestViewSet, basename="request")
 router.register("services", views.ServiceViewSet, basename="service")
 router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("areas", views.AreaViewSet, basename="area")
+router.register("recovery-tasks", views.RecoveryTaskViewSet, basename="recovery-task")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
@@ -16,5 +17,7 @@ urlpatterns = [
     path("queues/<slug:department>/", views.QueueView.as_view(), name="queue"),
     path("queues/<slug:department>/claim-next/", views.ClaimNextView.as_view(), name="claim-next"),
     path("requests/bulk-status/", views.BulkStatusView.as_view(), name="bulk-status"),
+    path("notifications/failures/", views.DeliveryFailuresView.as_view(), name="delivery-failures"),
+    path("reports/performance/", views.PerformanceReportView.as_view(), name="performance"),
     path("", include(router.urls)),
 ]

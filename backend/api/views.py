@@ -1,10 +1,13 @@
 """Staff API views: thin, they validate input and call the domain's services and selectors."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.gis.geos import Point
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from notifications.models import MessageStatus, OutboxMessage, ServiceRecoveryTask
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -14,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
+from work import reports as work_reports
 from work import selectors as work_selectors
 from work import services as work_services
 
@@ -208,6 +212,21 @@ class ServiceRequestViewSet(
         # The caller's department may no longer see the request; answer with what it did.
         return self._detail(service_request.public_id)
 
+    @extend_schema(request=s.PromiseSerializer, responses=s.ServiceRequestDetailSerializer)
+    @action(detail=True, methods=["post"], serializer_class=s.PromiseSerializer)
+    def promise(self, request: Request, id: str) -> Response:
+        """C7: a new promised date with the reason, told to the resident before the old one."""
+        service_request = self.get_object()
+        body = s.PromiseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.service_request_change_promise(
+            service_request=service_request,
+            actor=_staff_user(request),
+            promised_at=body.validated_data["promised_at"],
+            reason=body.validated_data["reason"],
+        )
+        return self._detail(service_request.public_id)
+
     @extend_schema(request=s.FollowSerializer, responses={201: s.ServiceRequestDetailSerializer})
     @action(detail=True, methods=["post"], serializer_class=s.FollowSerializer)
     def follow(self, request: Request, id: str) -> Response:
@@ -326,6 +345,71 @@ class BulkStatusView(APIView):
             note=body.validated_data["note"],
         )
         return Response(s.ServiceRequestSerializer(changed, many=True).data)
+
+
+def _scoped_to_user(user: User, queryset: Any, department_field: str) -> Any:
+    if user.is_city_admin:
+        return queryset
+    return queryset.filter(**{f"{department_field}__in": user.departments.all()})
+
+
+class DeliveryFailuresView(generics.ListAPIView[OutboxMessage]):
+    """Messages that could not be delivered, or are long overdue: never silently dropped."""
+
+    permission_classes = [IsSupervisorOrAdmin]
+    serializer_class = s.DeliverySerializer
+    pagination_class = LimitOffsetPagination
+    queryset = OutboxMessage.objects.none()
+
+    def get_queryset(self) -> Any:
+        stuck = timezone.now() - timedelta(minutes=15)
+        failing = OutboxMessage.objects.filter(
+            Q(status=MessageStatus.FAILED)
+            | Q(status=MessageStatus.PENDING, next_attempt_at__lt=stuck)
+        ).select_related("request")
+        return _scoped_to_user(_staff_user(self.request), failing, "request__department").order_by(
+            "-created_at"
+        )
+
+
+class RecoveryTaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[ServiceRecoveryTask]):
+    """C9: service-recovery contacts a supervisor owes residents."""
+
+    permission_classes = [IsSupervisorOrAdmin]
+    serializer_class = s.RecoveryTaskSerializer
+    queryset = ServiceRecoveryTask.objects.none()
+    filterset_fields = ["status"]
+
+    def get_queryset(self) -> Any:
+        tasks = ServiceRecoveryTask.objects.select_related("request", "request__department")
+        return _scoped_to_user(_staff_user(self.request), tasks, "request__department")
+
+    @extend_schema(request=s.RecoveryDoneSerializer, responses=s.RecoveryTaskSerializer)
+    @action(detail=True, methods=["post"], serializer_class=s.RecoveryDoneSerializer)
+    def done(self, request: Request, pk: str) -> Response:
+        task = self.get_object()
+        body = s.RecoveryDoneSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        finished = work_services.recovery_task_complete(
+            task=task, actor=_staff_user(request), outcome=body.validated_data["outcome"]
+        )
+        return Response(s.RecoveryTaskSerializer(finished).data)
+
+
+class PerformanceReportView(APIView):
+    """Volume, times to acknowledge and resolve, promises kept, transfers, reopenings,
+    satisfaction and delivery failures, by department or service, for a period."""
+
+    permission_classes = [IsSupervisorOrAdmin]
+
+    @extend_schema(
+        parameters=[s.ReportQuerySerializer],
+        responses=s.PerformanceRowSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        query = s.ReportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(work_reports.performance_report(**query.validated_data))
 
 
 class MisroutesView(generics.ListAPIView[Any]):

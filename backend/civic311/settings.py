@@ -236,6 +236,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "notifications.sweep",
         "schedule": timedelta(seconds=30),
     },
+    "flag-promises-at-risk": {
+        "task": "work.flag_at_risk",
+        "schedule": timedelta(minutes=15),
+    },
+    "still-on-it-updates": {
+        "task": "work.still_on_it",
+        "schedule": timedelta(hours=1),
+    },
     "escalate-unacknowledged-requests": {
         "task": "work.escalate_unacknowledged",
         "schedule": timedelta(minutes=5),
@@ -290,6 +298,11 @@ CIVIC311_OPEN311_KEY_CACHE_SECONDS = env_int(
 CIVIC311_OPEN311_IDEMPOTENCY_SECONDS = env_int("CIVIC311_OPEN311_IDEMPOTENCY_SECONDS", 600)
 
 # --- Notifications ---
+# Where residents reach the site: links in messages (survey links) start with it.
+CIVIC311_PUBLIC_URL = env_str(
+    "CIVIC311_PUBLIC_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else "http://127.0.0.1:8000",
+).rstrip("/")
 EMAIL_BACKEND = env_str(
     "DJANGO_EMAIL_BACKEND",
     {

@@ -52,6 +52,10 @@ class Service(models.Model):
     duplicate_window_days = models.PositiveIntegerField(
         default=30, help_text="How far back to look for possible duplicates."
     )
+    still_on_it_days = models.PositiveIntegerField(
+        default=7,
+        help_text='Days without public news before a "still on it" update goes out (C8).',
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -173,6 +177,14 @@ class ServiceRequest(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
     )
+    last_public_update_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When the resident last heard from us."
+    )
+    at_risk_alerted_at = models.DateTimeField(null=True, blank=True)
+    promise_changes = models.PositiveSmallIntegerField(default=0)
+    promise_broken = models.BooleanField(
+        default=False, help_text="Closed after the promised date, or re-dated after it passed."
+    )
     escalated_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was escalated for being left unacknowledged."
     )
@@ -209,6 +221,8 @@ class EventKind(models.TextChoices):
     REOPENED = "reopened", "Reopened"
     ESCALATED = "escalated", "Escalated"
     PROMISE_CHANGED = "promise_changed", "Promised date changed"
+    AT_RISK = "at_risk", "Promise at risk"
+    SURVEY_ANSWERED = "survey_answered", "Survey answered"
 
 
 class AppendOnlyError(RuntimeError):

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, Q, QuerySet
+from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
 from accounts.models import User
@@ -84,3 +85,15 @@ def service_requests_possible_duplicates(
     if exclude_id is not None:
         candidates = candidates.exclude(pk=exclude_id)
     return candidates[:limit]
+
+
+# A promise is at risk once this share of its time is used and work has not started (C7).
+AT_RISK_SHARE = 0.75
+
+
+def at_risk_point() -> ExpressionWrapper[CombinedExpression]:
+    """The moment a request's promise becomes at risk: created + 75% of the promised time."""
+    return ExpressionWrapper(
+        F("created_at") + (F("promised_at") - F("created_at")) * AT_RISK_SHARE,
+        output_field=DateTimeField(),
+    )

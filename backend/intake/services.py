@@ -6,14 +6,15 @@ Status changes happen only through `_move`, which applies the transition table.
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import connection, transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F, Value
 from django.utils import timezone
-from notifications.services import outbox_enqueue_for_event
+from notifications.services import outbox_enqueue_for_event, outbox_enqueue_staff_alert
 
 from accounts.models import User
 from core.errors import InvalidInput
@@ -30,8 +31,8 @@ from intake.models import (
     ServiceRequest,
     Transfer,
 )
-from intake.selectors import service_requests_possible_duplicates
-from intake.statuses import NOTE_REQUIRED, Status, can_move, is_closed
+from intake.selectors import at_risk_point, service_requests_possible_duplicates
+from intake.statuses import NOTE_REQUIRED, OPEN_STATUSES, Status, can_move, is_closed
 from routing_adapter.selectors import location_in_city, route_request, routing_desk
 from routing_adapter.services import routing_feedback_record
 
@@ -124,8 +125,11 @@ def _record(
         note=note,
         data=dict(data or {}),
     )
-    if public and notify:
-        outbox_enqueue_for_event(event=event)
+    if public:
+        ServiceRequest.objects.filter(pk=service_request.pk).update(last_public_update_at=at)
+        service_request.last_public_update_at = at
+        if notify:
+            outbox_enqueue_for_event(event=event)
     return event
 
 
@@ -201,6 +205,7 @@ def service_request_create(
         priority=priority,
         status=Status.NEW,
         promised_at=decision.promised_at,
+        last_public_update_at=received,
         routing_rule=decision.rule_id,
         created_at=received,
         updated_at=received,
@@ -280,6 +285,12 @@ def _move(
         service_request.acknowledged_at = at
     if is_closed(to_status):
         service_request.closed_at = at
+        if (
+            to_status != Status.CLOSED_DUPLICATE
+            and service_request.promised_at is not None
+            and at > service_request.promised_at
+        ):
+            service_request.promise_broken = True  # C7: counted, per department and service
     if reopening:
         service_request.closed_at = None
         service_request.duplicate_of = None
@@ -602,3 +613,164 @@ def service_request_follow(
         request=service_request, email=email, phone=phone, defaults={"language": language}
     )
     return follower
+
+
+@transaction.atomic
+def service_request_change_promise(
+    *, service_request: ServiceRequest, actor: User, promised_at: datetime, reason: str
+) -> ServiceRequest:
+    """A promise that will be missed gets a new date and a reason, told to the resident (C7).
+
+    Re-dating before the old date passes keeps faith; after it, the promise counts as broken.
+    """
+    locked = _locked(service_request)
+    policies.ensure(
+        policies.can_work_request(actor, locked),
+        "Only the owning department can change the promised date.",
+    )
+    reason = reason.strip()
+    now = timezone.now()
+    errors: dict[str, list[str]] = {}
+    if is_closed(locked.status):
+        errors["status"] = ["This request is closed."]
+    if not reason:
+        errors["reason"] = ["Tell the resident why the date moves, in plain words."]
+    elif len(reason) > MAX_NOTE:
+        errors["reason"] = [f"At most {MAX_NOTE} characters."]
+    if promised_at <= now:
+        errors["promised_at"] = ["The new date must be in the future."]
+    elif locked.promised_at is not None and promised_at <= locked.promised_at:
+        errors["promised_at"] = ["The new date must be later than the current one."]
+    if errors:
+        raise InvalidInput(errors)
+    previous = locked.promised_at
+    if previous is not None and now > previous:
+        locked.promise_broken = True
+    locked.promised_at = promised_at
+    locked.promise_changes += 1
+    locked.at_risk_alerted_at = None
+    locked.updated_at = now
+    locked.save(
+        update_fields=[
+            "promised_at",
+            "promise_changes",
+            "promise_broken",
+            "at_risk_alerted_at",
+            "updated_at",
+        ]
+    )
+    _record(
+        locked,
+        kind=EventKind.PROMISE_CHANGED,
+        at=now,
+        actor=actor,
+        public=True,
+        note=reason,
+        data={
+            "from": previous.isoformat() if previous else None,
+            "to": promised_at.isoformat(),
+            "late": previous is not None and now > previous,
+        },
+    )
+    return locked
+
+
+def _locked_if_free(pk: int) -> ServiceRequest | None:
+    """The request under lock, or None when another worker holds it (it will handle it)."""
+    return ServiceRequest.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+
+
+def service_requests_send_still_on_it(*, limit: int = 500) -> int:
+    """C8: requests with no public news for their service's number of days get a short
+    "still on it" update instead of silence."""
+    now = timezone.now()
+    candidates = (
+        ServiceRequest.objects.filter(status__in=OPEN_STATUSES)
+        .filter(
+            last_public_update_at__lte=ExpressionWrapper(
+                Value(now) - Value(timedelta(days=1)) * F("service__still_on_it_days"),
+                output_field=DateTimeField(),
+            )
+        )
+        .order_by("last_public_update_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for pk in candidates:
+        with transaction.atomic():
+            locked = (
+                ServiceRequest.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            )
+            if locked is None or is_closed(locked.status):
+                continue
+            owner = locked.department.public_name or locked.department.name
+            _record(
+                locked,
+                kind=EventKind.PUBLIC_NOTE,
+                at=now,
+                actor=None,
+                public=True,
+                note=f"{owner} is still working on this request.",
+                data={"automatic": "still_on_it"},
+            )
+            sent += 1
+    return sent
+
+
+def service_requests_flag_at_risk(*, limit: int = 500) -> list[RequestEvent]:
+    """C7: promises most of whose time is used while work has not started are flagged once,
+    so a supervisor can act (or re-date openly) before the deadline."""
+    now = timezone.now()
+    risky = (
+        ServiceRequest.objects.filter(
+            status__in=OPEN_STATUSES - {Status.IN_PROGRESS},
+            promised_at__gt=now,
+            at_risk_alerted_at__isnull=True,
+        )
+        .annotate(risk_point=at_risk_point())
+        .filter(risk_point__lte=now)
+        .order_by("promised_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    flagged = []
+    for pk in risky:
+        with transaction.atomic():
+            locked = (
+                ServiceRequest.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            )
+            if locked is None or locked.at_risk_alerted_at is not None:
+                continue
+            locked.at_risk_alerted_at = now
+            locked.save(update_fields=["at_risk_alerted_at"])
+            event = _record(
+                locked,
+                kind=EventKind.AT_RISK,
+                at=now,
+                actor=None,
+                public=False,
+                note="Most of the promised time is used and work has not started.",
+                data={
+                    "promised_at": locked.promised_at.isoformat() if locked.promised_at else None
+                },
+            )
+            outbox_enqueue_staff_alert(event=event)
+            flagged.append(event)
+    return flagged
+
+
+@transaction.atomic
+def service_request_reopen_by_resident(
+    *, service_request: ServiceRequest, reason: str
+) -> ServiceRequest:
+    """The resident says it is not fixed: the same request opens again, history kept (C10)."""
+    locked = _locked(service_request)
+    if not is_closed(locked.status) or locked.status == Status.CLOSED_DUPLICATE:
+        return locked
+    _move(
+        locked,
+        to_status=Status.ACKNOWLEDGED,
+        at=timezone.now(),
+        actor=None,
+        note=reason,
+    )
+    return locked

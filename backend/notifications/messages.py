@@ -120,11 +120,12 @@ def render(
     event: RequestEvent,
     language: str,
     first_name: str = "",
+    extra: dict[str, Any] | None = None,
 ) -> tuple[str, str]:
     """(subject, body) in the resident's language; a city may add service-specific wording
     as notifications/<lang>/<kind>.<service_code>.txt."""
     language = _language(language)
-    context = _context(service_request, event, language, first_name)
+    context = _context(service_request, event, language, first_name) | (extra or {})
     template = select_template(
         [
             f"notifications/{language}/{kind}.{service_request.service.code}.txt",

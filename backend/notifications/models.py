@@ -1,5 +1,6 @@
 """The outbox: every message owed to a resident, written with the change that caused it."""
 
+import secrets
 import uuid
 
 from django.db import models
@@ -27,6 +28,7 @@ class MessageKind(models.TextChoices):
     STILL_ON_IT = "still_on_it", "Still on it"
     PROMISE_CHANGED = "promise_changed", "New expected date"
     SURVEY = "survey", "How did we do?"
+    AT_RISK = "at_risk", "Promise at risk (to supervisors)"
 
 
 class OutboxMessage(models.Model):
@@ -59,7 +61,8 @@ class OutboxMessage(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "channel", "recipient"], name="one_message_per_event_recipient"
+                fields=["event", "kind", "channel", "recipient"],
+                name="one_message_per_event_kind_recipient",
             )
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
@@ -84,3 +87,54 @@ class WebhookSubscription(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def _survey_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class SurveyInvitation(models.Model):
+    """C10: after closure, the resident is asked how we did, through an unguessable link."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="surveys")
+    event = models.OneToOneField(RequestEvent, on_delete=models.PROTECT, related_name="survey")
+    token = models.CharField(max_length=64, unique=True, default=_survey_token)
+    language = models.CharField(max_length=8, default="en")
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
+    courteous = models.BooleanField(null=True, blank=True)
+    fixed = models.BooleanField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"survey for {self.request_id}"
+
+
+class RecoveryStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+
+
+class ServiceRecoveryTask(models.Model):
+    """C9: something went wrong for a resident; a supervisor contacts them and puts it right."""
+
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.PROTECT, related_name="recovery_tasks"
+    )
+    survey = models.ForeignKey(
+        SurveyInvitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField()
+    status = models.CharField(
+        max_length=8, choices=RecoveryStatus.choices, default=RecoveryStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["status", "created_at"]
+
+    def __str__(self) -> str:
+        return f"recovery for {self.request_id} ({self.status})"

@@ -9,15 +9,24 @@ staff dashboard.
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Role, User
 from intake.models import RequestEvent, ServiceRequest
+from intake.statuses import Status
 from notifications.messages import message_kind, render, webhook_body
-from notifications.models import Channel, MessageStatus, OutboxMessage, WebhookSubscription
+from notifications.models import (
+    Channel,
+    MessageKind,
+    MessageStatus,
+    OutboxMessage,
+    SurveyInvitation,
+    WebhookSubscription,
+)
 from notifications.transports import (
     PermanentDeliveryError,
     TransientDeliveryError,
@@ -27,6 +36,7 @@ from notifications.transports import (
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+SURVEYED_CLOSURES = {Status.RESOLVED, Status.CLOSED_NO_ACTION}
 
 
 @dataclass(frozen=True)
@@ -37,7 +47,7 @@ class Recipient:
     first_name: str = ""
 
 
-def _recipients(service_request: ServiceRequest) -> list[Recipient]:
+def _recipients(service_request: ServiceRequest, *, followers: bool = True) -> list[Recipient]:
     found: list[Recipient] = []
     preferred = service_request.requester_channel
     language = service_request.requester_language
@@ -46,7 +56,7 @@ def _recipients(service_request: ServiceRequest) -> list[Recipient]:
         found.append(Recipient(Channel.EMAIL, service_request.requester_email, language, name))
     elif preferred == "sms" and service_request.requester_phone:
         found.append(Recipient(Channel.SMS, service_request.requester_phone, language, name))
-    for follower in service_request.followers.all():
+    for follower in service_request.followers.all() if followers else []:
         if follower.email:
             found.append(Recipient(Channel.EMAIL, follower.email, follower.language))
         elif follower.phone:
@@ -105,6 +115,77 @@ def outbox_enqueue_for_event(*, event: RequestEvent) -> list[OutboxMessage]:
                 next_attempt_at=now,
             )
         )
+    messages += _survey_messages(kind, service_request, event, now)
+    created = OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+    ids = [m.pk for m in created if m.pk is not None]
+    if ids:
+        transaction.on_commit(lambda: _queue(ids), robust=True)
+    return created
+
+
+def _survey_messages(
+    kind: str, service_request: ServiceRequest, event: RequestEvent, now: datetime
+) -> list[OutboxMessage]:
+    """C10: a closure (not a merge into another request) asks the reporter how we did."""
+    closed_to = (event.data or {}).get("to")
+    if kind != MessageKind.STATUS_CHANGED or closed_to not in SURVEYED_CLOSURES:
+        return []
+    reporter = next(iter(_recipients(service_request, followers=False)), None)
+    if reporter is None:
+        return []
+    invitation = SurveyInvitation.objects.create(
+        request=service_request, event=event, language=reporter.language
+    )
+    subject, body = render(
+        kind=MessageKind.SURVEY,
+        service_request=service_request,
+        event=event,
+        language=reporter.language,
+        first_name=reporter.first_name,
+        extra={"survey_url": f"{settings.CIVIC311_PUBLIC_URL}/survey/{invitation.token}/"},
+    )
+    return [
+        OutboxMessage(
+            request=service_request,
+            event=event,
+            kind=MessageKind.SURVEY,
+            channel=reporter.channel,
+            recipient=reporter.address,
+            language=reporter.language,
+            subject=subject,
+            body=body,
+            next_attempt_at=now,
+        )
+    ]
+
+
+def outbox_enqueue_staff_alert(*, event: RequestEvent) -> list[OutboxMessage]:
+    """Tell the owning department's supervisors (by email) about an internal alert."""
+    service_request = event.request
+    supervisors = User.objects.filter(
+        role=Role.SUPERVISOR, is_active=True, departments=service_request.department_id
+    ).exclude(email="")
+    now = timezone.now()
+    messages = [
+        OutboxMessage(
+            request=service_request,
+            event=event,
+            kind=MessageKind.AT_RISK,
+            channel=Channel.EMAIL,
+            recipient=user.email,
+            subject=f"At risk: request {service_request.public_id} "
+            f"({service_request.service.name})",
+            body=(
+                f"{event.note}\n\nRequest {service_request.public_id}, promised for "
+                f"{timezone.localtime(service_request.promised_at):%A %d %B %H:%M}"
+                if service_request.promised_at
+                else event.note
+            )
+            + "\n\nStart the work, or give the resident a new date and the reason now.",
+            next_attempt_at=now,
+        )
+        for user in supervisors
+    ]
     created = OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
     ids = [m.pk for m in created if m.pk is not None]
     if ids:

@@ -5,28 +5,16 @@ from datetime import datetime
 
 from django.db.models import (
     Count,
-    DateTimeField,
-    ExpressionWrapper,
     F,
     Q,
     QuerySet,
 )
-from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
 from core.models import Department, WorkUnit
 from intake.models import ServiceRequest
+from intake.selectors import at_risk_point
 from intake.statuses import OPEN_STATUSES, Status
-
-# "At risk": this share of the promised time is used up and work has not started (C7).
-AT_RISK_SHARE = 0.75
-
-
-def _risk_point() -> ExpressionWrapper[CombinedExpression]:
-    return ExpressionWrapper(
-        F("created_at") + (F("promised_at") - F("created_at")) * AT_RISK_SHARE,
-        output_field=DateTimeField(),
-    )
 
 
 def at_risk_filter(now: datetime) -> Q:
@@ -46,7 +34,7 @@ def queue_requests(
         requests = requests.filter(unit=unit)
     return (
         requests.select_related("service", "department", "unit", "assignee")
-        .annotate(risk_point=_risk_point())
+        .annotate(risk_point=at_risk_point())
         .order_by(F("promised_at").asc(nulls_last=True), "-priority", "created_at", "id")
     )
 
@@ -65,7 +53,7 @@ def queue_counts(*, department: Department, unit: WorkUnit | None = None) -> Que
     requests = ServiceRequest.objects.filter(department=department, status__in=OPEN_STATUSES)
     if unit is not None:
         requests = requests.filter(unit=unit)
-    totals = requests.annotate(risk_point=_risk_point()).aggregate(
+    totals = requests.annotate(risk_point=at_risk_point()).aggregate(
         total=Count("id"),
         overdue=Count("id", filter=Q(promised_at__lte=now)),
         at_risk=Count("id", filter=at_risk_filter(now)),

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from notifications.models import RecoveryStatus, ServiceRecoveryTask
 
 from accounts.models import User
 from core.errors import InvalidInput
@@ -117,3 +118,34 @@ def requests_escalate_unacknowledged() -> int:
                 )
                 escalated += 1
     return escalated
+
+
+@transaction.atomic
+def recovery_task_complete(
+    *, task: ServiceRecoveryTask, actor: User, outcome: str
+) -> ServiceRecoveryTask:
+    """C9: the supervisor contacted the resident, agreed what to do and did it."""
+    locked = ServiceRecoveryTask.objects.select_for_update().get(pk=task.pk)
+    if not (
+        actor.is_city_admin or actor.departments.filter(pk=locked.request.department_id).exists()
+    ):
+        raise PermissionDenied("This recovery belongs to another department.")
+    if locked.status == RecoveryStatus.DONE:
+        raise InvalidInput.field("status", "This recovery is already done.")
+    outcome = outcome.strip()
+    if not outcome:
+        raise InvalidInput.field("outcome", "Say what was agreed with the resident and done.")
+    locked.status = RecoveryStatus.DONE
+    locked.done_at = timezone.now()
+    locked.outcome = outcome
+    locked.save(update_fields=["status", "done_at", "outcome"])
+    RequestEvent.objects.create(
+        request=locked.request,
+        kind=EventKind.INTERNAL_NOTE,
+        at=locked.done_at,
+        actor=actor,
+        public=False,
+        note=f"Service recovery done: {outcome}",
+        data={"recovery_task": locked.pk},
+    )
+    return locked
