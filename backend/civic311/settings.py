@@ -301,6 +301,12 @@ CIVIC311_OPEN311_KEY_CACHE_SECONDS = env_int(
 # A repeat POST with the same device_id and content within this window gets the same request.
 CIVIC311_OPEN311_IDEMPOTENCY_SECONDS = env_int("CIVIC311_OPEN311_IDEMPOTENCY_SECONDS", 600)
 
+# --- Work queues ---
+# Queue counts are shared for this many seconds (a large queue's counts cost ~15 ms).
+CIVIC311_QUEUE_COUNTS_CACHE_SECONDS = env_int(
+    "CIVIC311_QUEUE_COUNTS_CACHE_SECONDS", 0 if ENVIRONMENT == "test" else 10
+)
+
 # --- Notifications ---
 # Where residents reach the site: links in messages (survey links) start with it.
 CIVIC311_PUBLIC_URL = env_str(

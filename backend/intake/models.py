@@ -195,6 +195,16 @@ class ServiceRequest(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            # Department queues and claim-next read only open requests, most urgent first.
+            models.Index(
+                "department",
+                models.F("promised_at").asc(nulls_last=True),
+                models.F("priority").desc(),
+                "created_at",
+                "id",
+                name="request_open_queue_idx",
+                condition=models.Q(status__in=["new", "acknowledged", "in_progress", "on_hold"]),
+            ),
             models.Index(fields=["routing_rule"], name="request_routing_rule_idx"),
             models.Index(fields=["department", "status", "promised_at"], name="request_queue_idx"),
             models.Index(fields=["status", "created_at"], name="request_status_created_idx"),
