@@ -40,7 +40,9 @@ class ServiceClassifier:
     def train(cls, texts: Sequence[str], services: Sequence[str]) -> ServiceClassifier | None:
         """None when history has too little text to learn from (fewer than two services)."""
         pairs = [(t, s) for t, s in zip(texts, services, strict=True) if t.strip() and s]
-        if len(pairs) < MIN_EXAMPLES or len({s for _, s in pairs}) < 2:
+        classes = len({s for _, s in pairs})
+        # Fewer than two examples per service on average is not enough to learn from.
+        if len(pairs) < max(MIN_EXAMPLES, 2 * classes) or classes < 2:
             return None
         vectorizer = TfidfVectorizer(**_VECTORIZER_OPTIONS)
         try:

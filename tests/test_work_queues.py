@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.utils import timezone
+from notifications.models import OutboxMessage
 from rest_framework.test import APIClient
 from work.services import queue_claim_next, requests_escalate_unacknowledged
 
@@ -157,7 +158,12 @@ def test_bulk_status_change_is_all_or_nothing(api: APIClient, pothole: Service) 
     assert third.status == Status.NEW  # the valid one did not change either
 
 
-def test_unacknowledged_requests_escalate_once(pothole: Service, streets: Department) -> None:
+def test_unacknowledged_requests_escalate_once(
+    pothole: Service, streets: Department, make_user: Callable[..., User]
+) -> None:
+    boss = make_user(Role.SUPERVISOR, [streets])
+    boss.email = "boss@riverton.example.gov"
+    boss.save()
     streets.acknowledge_within = timedelta(hours=4)
     streets.save()
     stale = make_request(pothole)
@@ -172,3 +178,6 @@ def test_unacknowledged_requests_escalate_once(pothole: Service, streets: Depart
     event = stale.events.get(kind=EventKind.ESCALATED)
     assert not event.public
     assert not fresh.events.filter(kind=EventKind.ESCALATED).exists()
+    alert = OutboxMessage.objects.get(kind="escalated")
+    assert alert.recipient == "boss@riverton.example.gov"
+    assert stale.public_id in alert.subject

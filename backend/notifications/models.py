@@ -29,6 +29,7 @@ class MessageKind(models.TextChoices):
     PROMISE_CHANGED = "promise_changed", "New expected date"
     SURVEY = "survey", "How did we do?"
     AT_RISK = "at_risk", "Promise at risk (to supervisors)"
+    ESCALATED = "escalated", "Not acknowledged in time (to supervisors)"
 
 
 class OutboxMessage(models.Model):

@@ -37,6 +37,11 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 SURVEYED_CLOSURES = {Status.RESOLVED, Status.CLOSED_NO_ACTION}
+STAFF_ALERT_TITLES: dict[str, str] = {MessageKind.AT_RISK: "At risk", MessageKind.ESCALATED: "Not acknowledged"}
+STAFF_ALERT_ACTIONS: dict[str, str] = {
+    MessageKind.AT_RISK: "Start the work, or give the resident a new date and the reason now.",
+    MessageKind.ESCALATED: "Make sure someone owns it and acknowledge it today.",
+}
 
 
 @dataclass(frozen=True)
@@ -159,7 +164,9 @@ def _survey_messages(
     ]
 
 
-def outbox_enqueue_staff_alert(*, event: RequestEvent) -> list[OutboxMessage]:
+def outbox_enqueue_staff_alert(
+    *, event: RequestEvent, kind: str = MessageKind.AT_RISK
+) -> list[OutboxMessage]:
     """Tell the owning department's supervisors (by email) about an internal alert."""
     service_request = event.request
     supervisors = User.objects.filter(
@@ -170,10 +177,10 @@ def outbox_enqueue_staff_alert(*, event: RequestEvent) -> list[OutboxMessage]:
         OutboxMessage(
             request=service_request,
             event=event,
-            kind=MessageKind.AT_RISK,
+            kind=kind,
             channel=Channel.EMAIL,
             recipient=user.email,
-            subject=f"At risk: request {service_request.public_id} "
+            subject=f"{STAFF_ALERT_TITLES.get(kind, 'Alert')}: request {service_request.public_id} "
             f"({service_request.service.name})",
             body=(
                 f"{event.note}\n\nRequest {service_request.public_id}, promised for "
@@ -181,7 +188,8 @@ def outbox_enqueue_staff_alert(*, event: RequestEvent) -> list[OutboxMessage]:
                 if service_request.promised_at
                 else event.note
             )
-            + "\n\nStart the work, or give the resident a new date and the reason now.",
+            + "\n\n"
+            + STAFF_ALERT_ACTIONS.get(kind, ""),
             next_attempt_at=now,
         )
         for user in supervisors

@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from notifications.models import RecoveryStatus, ServiceRecoveryTask
+from notifications.models import MessageKind, RecoveryStatus, ServiceRecoveryTask
+from notifications.services import outbox_enqueue_staff_alert
 
 from accounts.models import User
 from core.errors import InvalidInput
@@ -104,7 +105,7 @@ def requests_escalate_unacknowledged() -> int:
             for service_request in overdue:
                 service_request.escalated_at = now
                 service_request.save(update_fields=["escalated_at"])
-                RequestEvent.objects.create(
+                event = RequestEvent.objects.create(
                     request=service_request,
                     kind=EventKind.ESCALATED,
                     at=now,
@@ -116,6 +117,7 @@ def requests_escalate_unacknowledged() -> int:
                     ),
                     data={"department": department.slug},
                 )
+                outbox_enqueue_staff_alert(event=event, kind=MessageKind.ESCALATED)
                 escalated += 1
     return escalated
 
