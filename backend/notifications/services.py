@@ -37,7 +37,10 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 SURVEYED_CLOSURES = {Status.RESOLVED, Status.CLOSED_NO_ACTION}
-STAFF_ALERT_TITLES: dict[str, str] = {MessageKind.AT_RISK: "At risk", MessageKind.ESCALATED: "Not acknowledged"}
+STAFF_ALERT_TITLES: dict[str, str] = {
+    MessageKind.AT_RISK: "At risk",
+    MessageKind.ESCALATED: "Not acknowledged",
+}
 STAFF_ALERT_ACTIONS: dict[str, str] = {
     MessageKind.AT_RISK: "Start the work, or give the resident a new date and the reason now.",
     MessageKind.ESCALATED: "Make sure someone owns it and acknowledge it today.",
