@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from notifications.surveys import survey_answer, survey_find
 
 from core.errors import InvalidInput
 from frontend.forms import SurveyForm
+from notifications.surveys import survey_answer, survey_find
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -7,9 +7,6 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from notifications import services as outbox
-from notifications.models import MessageKind, MessageStatus, OutboxMessage, WebhookSubscription
-from notifications.transports import PermanentDeliveryError, TransientDeliveryError
 from pytest_django.fixtures import Settings
 
 from accounts.models import Role, User
@@ -23,6 +20,9 @@ from intake.services import (
     service_request_transfer,
 )
 from intake.statuses import Status
+from notifications import services as outbox
+from notifications.models import MessageKind, MessageStatus, OutboxMessage, WebhookSubscription
+from notifications.transports import PermanentDeliveryError, TransientDeliveryError
 from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
@@ -212,11 +212,15 @@ def test_broker_down_the_change_commits_and_the_sweep_sends_later(
     settings: Settings,
 ) -> None:
     from kombu.exceptions import OperationalError
+
     from notifications.tasks import deliver_outbox_message
 
     created = make_request(pothole, requester=MARIA)
 
-    def broker_down(*args: Any) -> None:
+    attempts: list[int] = []
+
+    def broker_down(message_id: int) -> None:
+        attempts.append(message_id)
         raise OperationalError("Error 111 connecting to redis: Connection refused.")
 
     monkeypatch.setattr(deliver_outbox_message, "delay", broker_down)
@@ -224,6 +228,7 @@ def test_broker_down_the_change_commits_and_the_sweep_sends_later(
         service_request_change_status(
             service_request=created, to_status=Status.IN_PROGRESS, actor=worker
         )
+    assert attempts  # it really tried to queue, and the failure did not undo the change
     created.refresh_from_db()
     assert created.status == Status.IN_PROGRESS  # the change stands
     waiting = OutboxMessage.objects.get(kind="status_changed")
@@ -258,3 +263,23 @@ def test_every_template_is_plain_and_courteous(
         assert "{{" not in text
         assert "department_staff" not in text
         assert "routing" not in text
+
+
+def test_messages_are_queued_for_delivery_right_after_commit(
+    pothole: Service,
+    worker: User,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from notifications.tasks import deliver_outbox_message
+
+    queued: list[int] = []
+    monkeypatch.setattr(deliver_outbox_message, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = make_request(pothole, requester=MARIA)
+    assert queued == [OutboxMessage.objects.get(request=created).pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        service_request_change_status(
+            service_request=created, to_status=Status.IN_PROGRESS, actor=worker
+        )
+    assert queued[-1] == OutboxMessage.objects.get(kind="status_changed").pk

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
-from notifications.models import MessageKind, OutboxMessage, ServiceRecoveryTask, SurveyInvitation
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
@@ -20,6 +19,7 @@ from intake.services import (
     service_requests_send_still_on_it,
 )
 from intake.statuses import Status
+from notifications.models import MessageKind, OutboxMessage, ServiceRecoveryTask, SurveyInvitation
 from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db

@@ -7,15 +7,15 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.utils import timezone
-from notifications.models import OutboxMessage
 from rest_framework.test import APIClient
-from work.services import queue_claim_next, requests_escalate_unacknowledged
 
 from accounts.models import Role, User
 from core.models import Department
 from intake.models import EventKind, Service, ServiceRequest
 from intake.statuses import Status
+from notifications.models import OutboxMessage
 from tests.factories import make_request
+from work.services import queue_claim_next, requests_escalate_unacknowledged
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,6 @@ from typing import Any
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
-from notifications.models import OutboxMessage, ServiceRecoveryTask
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
@@ -20,6 +19,7 @@ from intake.models import (
 )
 from intake.services import MAX_DESCRIPTION, MAX_MEDIA_URLS, MAX_NOTE
 from intake.statuses import OPEN_STATUSES, Status
+from notifications.models import OutboxMessage, ServiceRecoveryTask
 
 # --- Catalogue ---
 

@@ -7,7 +7,6 @@ from django.contrib.gis.geos import Point
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from notifications.models import MessageStatus, OutboxMessage, ServiceRecoveryTask
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -17,9 +16,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
-from work import reports as work_reports
-from work import selectors as work_selectors
-from work import services as work_services
 
 from accounts.models import User
 from api import serializers as s
@@ -29,7 +25,11 @@ from core.errors import InvalidInput
 from core.models import Area, Department, WorkUnit
 from intake import policies, selectors, services
 from intake.models import Service, ServiceRequest
+from notifications.models import MessageStatus, OutboxMessage, ServiceRecoveryTask
 from routing_adapter import selectors as routing_selectors
+from work import reports as work_reports
+from work import selectors as work_selectors
+from work import services as work_services
 
 
 def _staff_user(request: Request) -> User:

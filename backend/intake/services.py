@@ -14,7 +14,6 @@ from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Value
 from django.utils import timezone
-from notifications.services import outbox_enqueue_for_event, outbox_enqueue_staff_alert
 
 from accounts.models import User
 from core.errors import InvalidInput
@@ -33,6 +32,7 @@ from intake.models import (
 )
 from intake.selectors import at_risk_point, service_requests_possible_duplicates
 from intake.statuses import NOTE_REQUIRED, OPEN_STATUSES, Status, can_move, is_closed
+from notifications.services import outbox_enqueue_for_event, outbox_enqueue_staff_alert
 from routing_adapter.selectors import location_in_city, route_request, routing_desk
 from routing_adapter.services import routing_feedback_record
 
@@ -252,7 +252,7 @@ def service_request_create(
             ),
         ]
     )
-    outbox_enqueue_for_event(event=routed_event)
+    outbox_enqueue_for_event(event=routed_event, new_request=True)
     return service_request
 
 

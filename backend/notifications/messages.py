@@ -70,7 +70,7 @@ def message_kind(event: RequestEvent) -> str | None:
     """Which update a public event is, or None when residents are not written to about it."""
     if not event.public:
         return None
-    if event.kind == EventKind.ROUTED and not event.request.transfers.exists():
+    if event.kind == EventKind.ROUTED:  # recorded once, when the request is created
         return MessageKind.CREATED
     if event.kind in (EventKind.STATUS_CHANGED, EventKind.REOPENED):
         return MessageKind.STATUS_CHANGED

@@ -8,6 +8,7 @@ staff dashboard.
 """
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -75,7 +76,9 @@ def _recipients(service_request: ServiceRequest, *, followers: bool = True) -> l
     return list(unique.values())
 
 
-def outbox_enqueue_for_event(*, event: RequestEvent) -> list[OutboxMessage]:
+def outbox_enqueue_for_event(
+    *, event: RequestEvent, new_request: bool = False
+) -> list[OutboxMessage]:
     """Write the messages a public event owes residents; call inside the event's transaction.
 
     Delivery is queued only after the transaction commits; if the broker is down then, the
@@ -87,7 +90,8 @@ def outbox_enqueue_for_event(*, event: RequestEvent) -> list[OutboxMessage]:
     service_request = event.request
     now = timezone.now()
     messages = []
-    for recipient in _recipients(service_request):
+    # A request created a moment ago has no followers yet: no need to ask the database.
+    for recipient in _recipients(service_request, followers=not new_request):
         subject, body = render(
             kind=kind,
             service_request=service_request,
@@ -108,7 +112,7 @@ def outbox_enqueue_for_event(*, event: RequestEvent) -> list[OutboxMessage]:
                 next_attempt_at=now,
             )
         )
-    for subscription in WebhookSubscription.objects.filter(is_active=True):
+    for subscription in _active_subscriptions():
         codes = subscription.service_codes or []
         if codes and service_request.service.code not in codes:
             continue
@@ -124,11 +128,27 @@ def outbox_enqueue_for_event(*, event: RequestEvent) -> list[OutboxMessage]:
             )
         )
     messages += _survey_messages(kind, service_request, event, now)
-    created = OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+    # No ignore_conflicts: PostgreSQL returns no ids then, and the ids are what gets queued.
+    created = OutboxMessage.objects.bulk_create(messages)
     ids = [m.pk for m in created if m.pk is not None]
     if ids:
         transaction.on_commit(lambda: _queue(ids), robust=True)
     return created
+
+
+_subscriptions: tuple[float, list[WebhookSubscription]] | None = None
+SUBSCRIPTIONS_TTL_SECONDS = 30.0
+
+
+def _active_subscriptions() -> list[WebhookSubscription]:
+    """Active webhook subscriptions, remembered for a few seconds per process: every public
+    change asks, and subscriptions change rarely."""
+    global _subscriptions
+    now = time.monotonic()
+    ttl = SUBSCRIPTIONS_TTL_SECONDS if settings.ENVIRONMENT != "test" else 0
+    if _subscriptions is None or now - _subscriptions[0] >= ttl:
+        _subscriptions = (now, list(WebhookSubscription.objects.filter(is_active=True)))
+    return _subscriptions[1]
 
 
 def _survey_messages(
@@ -197,7 +217,7 @@ def outbox_enqueue_staff_alert(
         )
         for user in supervisors
     ]
-    created = OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+    created = OutboxMessage.objects.bulk_create(messages)
     ids = [m.pk for m in created if m.pk is not None]
     if ids:
         transaction.on_commit(lambda: _queue(ids), robust=True)

@@ -13,10 +13,10 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from notifications.models import MessageStatus, OutboxMessage, SurveyInvitation
 
 from intake.models import EventKind, ServiceRequest, Transfer
 from intake.statuses import Status
+from notifications.models import MessageStatus, OutboxMessage, SurveyInvitation
 
 GROUPS = {"department": "department__slug", "service": "service__code"}
 

@@ -5,8 +5,6 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from notifications.models import MessageKind, RecoveryStatus, ServiceRecoveryTask
-from notifications.services import outbox_enqueue_staff_alert
 
 from accounts.models import User
 from core.errors import InvalidInput
@@ -14,6 +12,8 @@ from core.models import Department, WorkUnit
 from intake.models import EventKind, RequestEvent, ServiceRequest
 from intake.services import service_request_assign, service_request_change_status
 from intake.statuses import OPEN_STATUSES, Status
+from notifications.models import MessageKind, RecoveryStatus, ServiceRecoveryTask
+from notifications.services import outbox_enqueue_staff_alert
 
 MAX_BULK = 200
 

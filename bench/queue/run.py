@@ -128,11 +128,11 @@ def delivery_throughput(messages: int, url: str) -> dict[str, Any]:
     """N outbox messages, one Celery worker (2 processes), a local SMTP sink: messages/s."""
     from aiosmtpd.controller import Controller
     from django.db import connection
-    from notifications.models import MessageStatus, OutboxMessage
-    from notifications.services import outbox_sweep
 
     from intake.models import Service
     from intake.services import Requester, service_request_create
+    from notifications.models import MessageStatus, OutboxMessage
+    from notifications.services import outbox_sweep
 
     class Sink:
         received = 0
@@ -245,10 +245,10 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.test import Client
-    from work.services import queue_claim_next
 
     from accounts.models import Role, User
     from core.models import Department
+    from work.services import queue_claim_next
 
     call_command("migrate", verbosity=0)
     call_command("load_demo_city", verbosity=0, stdout=io.StringIO())

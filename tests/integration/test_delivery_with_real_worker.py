@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
-from notifications.models import MessageStatus, OutboxMessage
 
 from intake.services import Requester
+from notifications.models import MessageStatus, OutboxMessage
 from tests.factories import make_request
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
