@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
 from accounts.models import User
+from api.fields import SlugLookupField
 from core.models import Area, Department, WorkUnit
 from intake.models import (
     Channel,
@@ -68,7 +69,7 @@ class ServiceAttributeSerializer(serializers.ModelSerializer[ServiceAttribute]):
 @extend_schema_serializer(component_name="CatalogueService")
 class ServiceSerializer(serializers.ModelSerializer[Service]):
     attributes = ServiceAttributeSerializer(many=True, read_only=True)
-    default_department = serializers.SlugRelatedField(
+    default_department = SlugLookupField(
         slug_field="slug", queryset=Department.objects.all(), allow_null=True, required=False
     )
 
@@ -233,7 +234,7 @@ class ServiceRequestDetailSerializer(ServiceRequestSerializer):
 class ServiceRequestCreateSerializer(serializers.Serializer[dict[str, Any]]):
     """A request logged by staff on behalf of a caller."""
 
-    service = serializers.SlugRelatedField(slug_field="code", queryset=Service.objects.all())
+    service = SlugLookupField(slug_field="code", queryset=Service.objects.all())
     description = serializers.CharField(max_length=MAX_DESCRIPTION, allow_blank=True, default="")
     location = LocationSerializer(required=False, allow_null=True, default=None)
     address = serializers.CharField(max_length=300, allow_blank=True, default="")
@@ -271,14 +272,12 @@ class AssignSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class DuplicateSerializer(serializers.Serializer[dict[str, Any]]):
-    duplicate_of = serializers.SlugRelatedField(
-        slug_field="public_id", queryset=ServiceRequest.objects.all()
-    )
+    duplicate_of = SlugLookupField(slug_field="public_id", queryset=ServiceRequest.objects.all())
 
 
 class TransferSerializer(serializers.Serializer[dict[str, Any]]):
     reason = serializers.CharField(max_length=MAX_NOTE)
-    suggested_department = serializers.SlugRelatedField(
+    suggested_department = SlugLookupField(
         slug_field="slug",
         queryset=Department.objects.all(),
         required=False,
@@ -295,7 +294,7 @@ class FollowSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class PossibleDuplicatesQuerySerializer(serializers.Serializer[dict[str, Any]]):
-    service = serializers.SlugRelatedField(slug_field="code", queryset=Service.objects.all())
+    service = SlugLookupField(slug_field="code", queryset=Service.objects.all())
     lat = serializers.FloatField(min_value=-90, max_value=90)
     long = serializers.FloatField(min_value=-180, max_value=180)
 

@@ -1,0 +1,18 @@
+from typing import Any, TypeVar
+
+from django.db.models import Model
+from rest_framework import serializers
+
+M = TypeVar("M", bound=Model)
+
+
+class SlugLookupField(serializers.SlugRelatedField[M]):
+    """A related object by its slug or code. Text PostgreSQL cannot compare (NUL bytes) or
+    longer than any slug is refused as a field error before it reaches the database."""
+
+    max_length = 200
+
+    def to_internal_value(self, data: Any) -> M:
+        if isinstance(data, str) and ("\x00" in data or len(data) > self.max_length):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data[:50])
+        return super().to_internal_value(data)
