@@ -347,15 +347,7 @@ class QueueItemSerializer(ServiceRequestSerializer):
         read_only_fields = fields
 
     def get_at_risk(self, obj: ServiceRequest) -> bool:
-        risk_point = getattr(obj, "risk_point", None)
-        now = timezone.now()
-        return bool(
-            obj.status in OPEN_STATUSES
-            and obj.status != Status.IN_PROGRESS
-            and obj.promised_at
-            and risk_point
-            and risk_point <= now < obj.promised_at
-        )
+        return bool(getattr(obj, "at_risk", False))  # annotated by the queue selector
 
 
 class ClaimNextSerializer(serializers.Serializer[dict[str, Any]]):

@@ -274,7 +274,7 @@ def _queue_scope(request: Request, department_slug: str, unit_slug: str | None) 
     department = Department.objects.filter(slug=department_slug).first()
     if department is None:
         raise NotFound(f"No department {department_slug!r}.")
-    if not (user.is_city_admin or user.departments.filter(pk=department.pk).exists()):
+    if not policies.works_for(user, department.pk):
         raise DRFPermissionDenied("This queue belongs to another department.")
     unit = None
     if unit_slug:

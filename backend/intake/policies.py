@@ -35,6 +35,11 @@ def can_add_note(user: User, service_request: ServiceRequest) -> bool:
     return user.role == Role.AGENT or can_work_request(user, service_request)
 
 
+def works_for(user: User, department_id: int) -> bool:
+    """Admins, and staff and supervisors of that department: who may work its queue."""
+    return user.is_city_admin or user.departments.filter(pk=department_id).exists()
+
+
 def can_override_transfer(user: User) -> bool:
     """Send a request back to a department that declined it: supervisors and admins only."""
     return user.is_city_admin or user.role == Role.SUPERVISOR

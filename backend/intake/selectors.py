@@ -5,7 +5,15 @@ from datetime import datetime, timedelta
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
-from django.db.models import DateTimeField, ExpressionWrapper, F, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
@@ -13,7 +21,7 @@ from accounts.models import User
 from core.models import Area
 from intake.models import RequestEvent, Service, ServiceRequest
 from intake.policies import READERS_OF_EVERY_REQUEST
-from intake.statuses import OPEN_STATUSES
+from intake.statuses import OPEN_STATUSES, Status
 
 CITY_LIMITS_KIND = "city-limits"
 
@@ -89,6 +97,23 @@ def service_requests_possible_duplicates(
 
 # A promise is at risk once this share of its time is used and work has not started (C7).
 AT_RISK_SHARE = 0.75
+
+
+def with_at_risk(requests: QuerySet[ServiceRequest], now: datetime) -> QuerySet[ServiceRequest]:
+    """Annotate `at_risk`: the one definition of a promise at risk, used by the queue, its
+    counts and the alert job alike."""
+    return requests.annotate(risk_point=at_risk_point()).annotate(
+        at_risk=ExpressionWrapper(at_risk_q(now), output_field=BooleanField())
+    )
+
+
+def at_risk_q(now: datetime) -> Q:
+    """Needs the `risk_point` annotation (see with_at_risk)."""
+    return Q(
+        status__in=OPEN_STATUSES - {Status.IN_PROGRESS},
+        promised_at__gt=now,
+        risk_point__lte=now,
+    )
 
 
 def at_risk_point() -> ExpressionWrapper[CombinedExpression]:

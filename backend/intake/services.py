@@ -30,7 +30,7 @@ from intake.models import (
     ServiceRequest,
     Transfer,
 )
-from intake.selectors import at_risk_point, service_requests_possible_duplicates
+from intake.selectors import at_risk_q, service_requests_possible_duplicates, with_at_risk
 from intake.statuses import NOTE_REQUIRED, OPEN_STATUSES, Status, can_move, is_closed
 from notifications.services import outbox_enqueue_for_event, outbox_enqueue_staff_alert
 from routing_adapter.selectors import location_in_city, route_request, routing_desk
@@ -698,9 +698,7 @@ def service_requests_send_still_on_it(*, limit: int = 500) -> int:
     sent = 0
     for pk in candidates:
         with transaction.atomic():
-            locked = (
-                ServiceRequest.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
-            )
+            locked = _locked_if_free(pk)
             if locked is None or is_closed(locked.status):
                 continue
             owner = locked.department.public_name or locked.department.name
@@ -722,22 +720,15 @@ def service_requests_flag_at_risk(*, limit: int = 500) -> list[RequestEvent]:
     so a supervisor can act (or re-date openly) before the deadline."""
     now = timezone.now()
     risky = (
-        ServiceRequest.objects.filter(
-            status__in=OPEN_STATUSES - {Status.IN_PROGRESS},
-            promised_at__gt=now,
-            at_risk_alerted_at__isnull=True,
-        )
-        .annotate(risk_point=at_risk_point())
-        .filter(risk_point__lte=now)
+        with_at_risk(ServiceRequest.objects.filter(at_risk_alerted_at__isnull=True), now)
+        .filter(at_risk_q(now))
         .order_by("promised_at")
         .values_list("pk", flat=True)[:limit]
     )
     flagged = []
     for pk in risky:
         with transaction.atomic():
-            locked = (
-                ServiceRequest.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
-            )
+            locked = _locked_if_free(pk)
             if locked is None or locked.at_risk_alerted_at is not None:
                 continue
             locked.at_risk_alerted_at = now

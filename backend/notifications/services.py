@@ -128,12 +128,7 @@ def outbox_enqueue_for_event(
             )
         )
     messages += _survey_messages(kind, service_request, event, now)
-    # No ignore_conflicts: PostgreSQL returns no ids then, and the ids are what gets queued.
-    created = OutboxMessage.objects.bulk_create(messages)
-    ids = [m.pk for m in created if m.pk is not None]
-    if ids:
-        transaction.on_commit(lambda: _queue(ids), robust=True)
-    return created
+    return _save_and_queue(messages)
 
 
 _subscriptions: tuple[float, list[WebhookSubscription]] | None = None
@@ -217,6 +212,12 @@ def outbox_enqueue_staff_alert(
         )
         for user in supervisors
     ]
+    return _save_and_queue(messages)
+
+
+def _save_and_queue(messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Store the messages now; queue their delivery once the transaction has committed."""
+    # No ignore_conflicts: PostgreSQL returns no ids then, and the ids are what gets queued.
     created = OutboxMessage.objects.bulk_create(messages)
     ids = [m.pk for m in created if m.pk is not None]
     if ids:

@@ -2,6 +2,7 @@
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -131,6 +132,16 @@ def build_router() -> Router:
     return Router(rule_set, areas=_areas(), classifier=classifier)
 
 
+def working_calendar(department: Department, *, holidays: Iterable[date]) -> WorkingCalendar:
+    return WorkingCalendar(
+        timezone=ZoneInfo(settings.TIME_ZONE),
+        working_days=frozenset(department.working_days),
+        day_starts_at=department.day_starts_at,
+        day_ends_at=department.day_ends_at,
+        holidays=frozenset(holidays),
+    )
+
+
 def build_directory() -> Directory:
     departments = {d.slug: d for d in Department.objects.filter(is_active=True)}
     units = {
@@ -141,15 +152,8 @@ def build_directory() -> Directory:
     own: dict[int, list[date]] = {}
     for department_id, day in Holiday.objects.values_list("department_id", "date"):
         (city_wide if department_id is None else own.setdefault(department_id, [])).append(day)
-    zone = ZoneInfo(settings.TIME_ZONE)
     calendars = {
-        d.slug: WorkingCalendar(
-            timezone=zone,
-            working_days=frozenset(d.working_days),
-            day_starts_at=d.day_starts_at,
-            day_ends_at=d.day_ends_at,
-            holidays=frozenset(city_wide + own.get(d.pk, [])),
-        )
+        d.slug: working_calendar(d, holidays=city_wide + own.get(d.pk, []))
         for d in departments.values()
     }
     services = {

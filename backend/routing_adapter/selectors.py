@@ -4,7 +4,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
@@ -14,7 +13,7 @@ from core.models import Department, Holiday, WorkUnit
 from intake.models import Service, Transfer
 from routing.calendar import TargetUnit, WorkingCalendar
 from routing.model import Decision, RoutingInput
-from routing_adapter.router import current_directory, current_router
+from routing_adapter.router import current_directory, current_router, working_calendar
 
 
 @dataclass(frozen=True)
@@ -54,13 +53,7 @@ def routing_desk() -> tuple[Department, WorkUnit | None]:
 
 def department_calendar(department: Department) -> WorkingCalendar:
     holidays = Holiday.objects.filter(Q(department=department) | Q(department__isnull=True))
-    return WorkingCalendar(
-        timezone=ZoneInfo(settings.TIME_ZONE),
-        working_days=frozenset(department.working_days),
-        day_starts_at=department.day_starts_at,
-        day_ends_at=department.day_ends_at,
-        holidays=frozenset(holidays.values_list("date", flat=True)),
-    )
+    return working_calendar(department, holidays=holidays.values_list("date", flat=True))
 
 
 def promised_date(*, service: Service, department: Department, received_at: datetime) -> datetime:

@@ -1,7 +1,6 @@
 """What a department has to do, in the order it should be done."""
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,16 +14,8 @@ from django.utils import timezone
 
 from core.models import Department, WorkUnit
 from intake.models import ServiceRequest
-from intake.selectors import at_risk_point
-from intake.statuses import OPEN_STATUSES, Status
-
-
-def at_risk_filter(now: datetime) -> Q:
-    return Q(
-        status__in=OPEN_STATUSES - {Status.IN_PROGRESS},
-        promised_at__gt=now,
-        risk_point__lte=now,
-    )
+from intake.selectors import at_risk_point, at_risk_q, with_at_risk
+from intake.statuses import OPEN_STATUSES
 
 
 def queue_requests(
@@ -34,11 +25,9 @@ def queue_requests(
     requests = ServiceRequest.objects.filter(department=department, status__in=OPEN_STATUSES)
     if unit is not None:
         requests = requests.filter(unit=unit)
-    return (
-        requests.select_related("service", "department", "unit", "assignee")
-        .annotate(risk_point=at_risk_point())
-        .order_by(F("promised_at").asc(nulls_last=True), "-priority", "created_at", "id")
-    )
+    return with_at_risk(
+        requests.select_related("service", "department", "unit", "assignee"), timezone.now()
+    ).order_by(F("promised_at").asc(nulls_last=True), "-priority", "created_at", "id")
 
 
 @dataclass(frozen=True)
@@ -75,7 +64,7 @@ def _count(*, department: Department, unit: WorkUnit | None) -> QueueCounts:
     totals = requests.annotate(risk_point=at_risk_point()).aggregate(
         total=Count("id"),
         overdue=Count("id", filter=Q(promised_at__lte=now)),
-        at_risk=Count("id", filter=at_risk_filter(now)),
+        at_risk=Count("id", filter=at_risk_q(now)),
         unassigned=Count("id", filter=Q(assignee__isnull=True)),
         **{f"status_{status}": Count("id", filter=Q(status=status)) for status in statuses},
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.errors import InvalidInput
 from core.models import Department, WorkUnit
+from intake import policies
 from intake.models import EventKind, RequestEvent, ServiceRequest
 from intake.services import service_request_assign, service_request_change_status
 from intake.statuses import OPEN_STATUSES, Status
@@ -24,7 +25,7 @@ def queue_claim_next(
 ) -> ServiceRequest | None:
     """Give the actor the most urgent unassigned request. Two people never get the same one:
     rows another session is claiming are skipped (SKIP LOCKED), not waited for."""
-    if not (actor.is_city_admin or actor.departments.filter(pk=department.pk).exists()):
+    if not policies.works_for(actor, department.pk):
         raise PermissionDenied("You do not work for this department.")
     candidates = ServiceRequest.objects.filter(
         department=department,
@@ -128,9 +129,7 @@ def recovery_task_complete(
 ) -> ServiceRecoveryTask:
     """C9: the supervisor contacted the resident, agreed what to do and did it."""
     locked = ServiceRecoveryTask.objects.select_for_update().get(pk=task.pk)
-    if not (
-        actor.is_city_admin or actor.departments.filter(pk=locked.request.department_id).exists()
-    ):
+    if not policies.works_for(actor, locked.request.department_id):
         raise PermissionDenied("This recovery belongs to another department.")
     if locked.status == RecoveryStatus.DONE:
         raise InvalidInput.field("status", "This recovery is already done.")
