@@ -252,6 +252,12 @@ class ServiceRequestCreateSerializer(serializers.Serializer[dict[str, Any]]):
 class StatusChangeSerializer(serializers.Serializer[dict[str, Any]]):
     status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(max_length=MAX_NOTE, allow_blank=True, default="")
+    courtesy_override_reason = serializers.CharField(
+        max_length=500,
+        allow_blank=True,
+        default="",
+        help_text="Why a note the courtesy screener flagged (not C5) should be sent as is.",
+    )
 
     def validate_status(self, value: str) -> str:
         if value == Status.CLOSED_DUPLICATE:
@@ -264,6 +270,12 @@ class StatusChangeSerializer(serializers.Serializer[dict[str, Any]]):
 class NoteSerializer(serializers.Serializer[dict[str, Any]]):
     text = serializers.CharField(max_length=MAX_NOTE)
     public = serializers.BooleanField()
+    courtesy_override_reason = serializers.CharField(
+        max_length=500,
+        allow_blank=True,
+        default="",
+        help_text="Why a note the courtesy screener flagged (not C5) should be sent as is.",
+    )
 
 
 class AssignSerializer(serializers.Serializer[dict[str, Any]]):
@@ -358,6 +370,12 @@ class BulkStatusSerializer(serializers.Serializer[dict[str, Any]]):
     requests = serializers.ListField(child=serializers.CharField(max_length=20), max_length=200)
     status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(max_length=MAX_NOTE, allow_blank=True, default="")
+    courtesy_override_reason = serializers.CharField(
+        max_length=500,
+        allow_blank=True,
+        default="",
+        help_text="Why a note the courtesy screener flagged (not C5) should be sent as is.",
+    )
 
 
 class PromiseSerializer(serializers.Serializer[dict[str, Any]]):

@@ -121,6 +121,7 @@ class ServiceRequestViewSet(
             to_status=serializer.validated_data["status"],
             note=serializer.validated_data["note"],
             actor=user,
+            courtesy_override_reason=serializer.validated_data["courtesy_override_reason"],
         )
         return self._detail(service_request.public_id)
 
@@ -139,6 +140,7 @@ class ServiceRequestViewSet(
             text=serializer.validated_data["text"],
             public=serializer.validated_data["public"],
             actor=user,
+            courtesy_override_reason=serializer.validated_data["courtesy_override_reason"],
         )
         response = self._detail(service_request.public_id)
         response.status_code = status.HTTP_201_CREATED
@@ -343,6 +345,7 @@ class BulkStatusView(APIView):
             public_ids=body.validated_data["requests"],
             to_status=body.validated_data["status"],
             note=body.validated_data["note"],
+            courtesy_override_reason=body.validated_data["courtesy_override_reason"],
         )
         return Response(s.ServiceRequestSerializer(changed, many=True).data)
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "open311",
     "work",
     "notifications",
+    "interactions",
     "qa",
     "api",
     "frontend",

@@ -32,6 +32,8 @@ from intake.models import (
 )
 from intake.selectors import at_risk_q, service_requests_possible_duplicates, with_at_risk
 from intake.statuses import NOTE_REQUIRED, OPEN_STATUSES, Status, can_move, is_closed
+from interactions.models import InteractionKind
+from interactions.recording import courtesy_check_note, interaction_record, submission_kind
 from notifications.services import outbox_enqueue_for_event, outbox_enqueue_staff_alert
 from routing_adapter.selectors import location_in_city, route_request, routing_desk
 from routing_adapter.services import routing_feedback_record
@@ -252,6 +254,17 @@ def service_request_create(
             ),
         ]
     )
+    submission = submission_kind(channel)
+    if submission is not None:
+        interaction_record(
+            kind=submission,
+            at=received,
+            department=decision.department,
+            service=service,
+            requests=[service_request],
+            text=description,
+            language=requester.language,
+        )
     outbox_enqueue_for_event(event=routed_event, new_request=True)
     return service_request
 
@@ -341,6 +354,7 @@ def service_request_change_status(
     actor: User,
     note: str = "",
     at: datetime | None = None,
+    courtesy_override_reason: str = "",
 ) -> ServiceRequest:
     locked = _locked(service_request)
     policies.ensure(
@@ -353,8 +367,53 @@ def service_request_change_status(
         raise InvalidInput.field("status", "Link the request to the one it duplicates instead.")
     if len(note) > MAX_NOTE:
         raise InvalidInput.field("note", f"At most {MAX_NOTE} characters.")
-    _move(locked, to_status=to_status, at=at or timezone.now(), actor=actor, note=note)
+    at = at or timezone.now()
+    if note.strip():
+        _screen_and_record_note(
+            locked,
+            text=note.strip(),
+            public=True,
+            actor=actor,
+            at=at,
+            override_reason=courtesy_override_reason,
+            field="note",
+        )
+    _move(locked, to_status=to_status, at=at, actor=actor, note=note)
     return locked
+
+
+def _screen_and_record_note(
+    service_request: ServiceRequest,
+    *,
+    text: str,
+    public: bool,
+    actor: User,
+    at: datetime,
+    override_reason: str,
+    field: str,
+) -> None:
+    """C4/C5 before a written update leaves: blocked or held for a reason (public), flagged for
+    QA (internal). Public notes, and flagged internal ones, become interactions QA can sample."""
+    try:
+        screening = courtesy_check_note(text=text, public=public, override_reason=override_reason)
+    except InvalidInput as exc:
+        if field != "text" and "text" in exc.errors:
+            exc.errors[field] = exc.errors.pop("text")
+        raise
+    if not public and not screening.flags:
+        return
+    interaction_record(
+        kind=InteractionKind.PUBLIC_NOTE if public else InteractionKind.INTERNAL_NOTE,
+        at=at,
+        agent=actor,
+        department=service_request.department,
+        service=service_request.service,
+        requests=[service_request],
+        text=text,
+        language=service_request.requester_language,
+        screening=screening,
+        override_reason=override_reason if screening.flags else "",
+    )
 
 
 @transaction.atomic
@@ -364,6 +423,7 @@ def service_request_add_note(
     text: str,
     public: bool,
     actor: User,
+    courtesy_override_reason: str = "",
 ) -> RequestEvent:
     locked = _locked(service_request)
     policies.ensure(policies.can_add_note(actor, locked), "You cannot add notes to this request.")
@@ -373,6 +433,15 @@ def service_request_add_note(
     if len(text) > MAX_NOTE:
         raise InvalidInput.field("text", f"At most {MAX_NOTE} characters.")
     now = timezone.now()
+    _screen_and_record_note(
+        locked,
+        text=text,
+        public=public,
+        actor=actor,
+        at=now,
+        override_reason=courtesy_override_reason,
+        field="text",
+    )
     if public:
         locked.updated_at = now
         locked.save(update_fields=["updated_at"])

@@ -13,6 +13,7 @@ from intake import policies
 from intake.models import EventKind, RequestEvent, ServiceRequest
 from intake.services import service_request_assign, service_request_change_status
 from intake.statuses import OPEN_STATUSES, Status
+from interactions.recording import courtesy_check_note
 from notifications.models import MessageKind, RecoveryStatus, ServiceRecoveryTask
 from notifications.services import outbox_enqueue_staff_alert
 
@@ -56,7 +57,12 @@ def queue_claim_next(
 
 @transaction.atomic
 def requests_bulk_change_status(
-    *, actor: User, public_ids: Sequence[str], to_status: str, note: str
+    *,
+    actor: User,
+    public_ids: Sequence[str],
+    to_status: str,
+    note: str,
+    courtesy_override_reason: str = "",
 ) -> list[ServiceRequest]:
     """One status and one public note for many requests: all change, or none does."""
     ids = list(dict.fromkeys(public_ids))
@@ -68,12 +74,25 @@ def requests_bulk_change_status(
     missing = [i for i in ids if i not in found]
     if missing:
         raise InvalidInput.field("requests", f"Unknown requests: {', '.join(missing[:10])}.")
+    if note.strip():
+        # One note for all of them: screened once, so its flags are reported once (C4, C5).
+        try:
+            courtesy_check_note(
+                text=note.strip(), public=True, override_reason=courtesy_override_reason
+            )
+        except InvalidInput as exc:
+            exc.errors["note"] = exc.errors.pop("text")
+            raise
     changed = []
     for public_id in ids:
         try:
             changed.append(
                 service_request_change_status(
-                    service_request=found[public_id], to_status=to_status, actor=actor, note=note
+                    service_request=found[public_id],
+                    to_status=to_status,
+                    actor=actor,
+                    note=note,
+                    courtesy_override_reason=courtesy_override_reason,
                 )
             )
         except InvalidInput as exc:

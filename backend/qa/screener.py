@@ -1,0 +1,304 @@
+"""The courtesy screener: what a written text says that the courtesy standard asks us not to say.
+
+Plain Python (no Django), so the CLI, the benchmark and the services share one implementation.
+Rules are data (`courtesy_rules.toml`), versioned: every screening records the version it
+used, so a flag can be traced to the rule and the standard (C-id) that produced it.
+
+- C4/C6 phrase patterns: inflaming or bouncing phrases, each with an explanation and a
+  suggested rewording; `unless` patterns keep friendly idioms ("no problem at all",
+  "I can't wait to get this fixed") out.
+- C5: an identity term near a pejorative in the same sentence, and a slur list kept as
+  SHA-256 digests (the repository does not spell the slurs out).
+- Presence checks for call notes: a greeting (C1) and a recap with the reference (C11).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+RULES_PATH = Path(__file__).with_name("courtesy_rules.toml")
+
+Severity = Literal["critical", "high", "medium", "low"]
+# How much one flag of each severity costs the 0-1 courtesy score.
+SEVERITY_COST: dict[str, float] = {"critical": 1.0, "high": 0.35, "medium": 0.2, "low": 0.1}
+TextKind = Literal["public_note", "internal_note", "call_notes", "message"]
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_WORD = re.compile(r"[\w'$@*]+", re.UNICODE)
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "@": "a", "$": "s"})
+
+
+@dataclass(frozen=True)
+class Flag:
+    c_id: str
+    rule: str
+    start: int
+    end: int
+    text: str
+    severity: str
+    explanation: str
+    suggestion: str
+
+    @property
+    def blocks_sending(self) -> bool:
+        return self.severity == "critical"
+
+
+@dataclass(frozen=True)
+class Screening:
+    rules_version: str
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        """1.0 for a text with nothing flagged; 0.0 for anything critical (C5)."""
+        cost = sum(SEVERITY_COST[f.severity] for f in self.flags)
+        return round(max(0.0, 1.0 - cost), 3)
+
+    @property
+    def blocked(self) -> bool:
+        return any(f.blocks_sending for f in self.flags)
+
+    @property
+    def c_ids(self) -> list[str]:
+        return sorted({f.c_id for f in self.flags})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rules_version": self.rules_version,
+            "score": self.score,
+            "blocked": self.blocked,
+            "flags": [asdict(f) for f in self.flags],
+        }
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    id: str
+    c_id: str
+    severity: str
+    pattern: re.Pattern[str]
+    unless: tuple[re.Pattern[str], ...]
+    explanation: str
+    suggestion: str
+
+
+@dataclass(frozen=True)
+class _Presence:
+    id: str
+    c_id: str
+    severity: str
+    kinds: frozenset[str]
+    any_of: tuple[re.Pattern[str], ...]
+    explanation: str
+    suggestion: str
+
+
+@dataclass(frozen=True)
+class Rules:
+    version: str
+    phrases: tuple[_Phrase, ...]
+    identity: re.Pattern[str]
+    pejorative: re.Pattern[str]
+    window: int
+    reported_speech: re.Pattern[str]
+    slur_digests: frozenset[str]
+    group_explanation: str
+    group_suggestion: str
+    slur_explanation: str
+    slur_suggestion: str
+    presence: tuple[_Presence, ...]
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _alternation(terms: Iterable[str]) -> re.Pattern[str]:
+    # Longest first so "old people" wins over "old"; terms are regex fragments.
+    ordered = sorted(terms, key=len, reverse=True)
+    return _compile(r"\b(?:" + "|".join(ordered) + r")\b")
+
+
+def load_rules(data: dict[str, Any]) -> Rules:
+    c5 = data["c5"]
+    return Rules(
+        version=str(data["version"]),
+        phrases=tuple(
+            _Phrase(
+                id=p["id"],
+                c_id=p["c_id"],
+                severity=p["severity"],
+                pattern=_compile(p["pattern"]),
+                unless=tuple(_compile(u) for u in p.get("unless", [])),
+                explanation=p["explanation"],
+                suggestion=p["suggestion"],
+            )
+            for p in data["phrase"]
+        ),
+        identity=_alternation(c5["identity_terms"]),
+        pejorative=_alternation(c5["pejorative_terms"]),
+        window=int(c5["window_words"]),
+        reported_speech=_compile(c5["reported_speech"]),
+        slur_digests=frozenset(c5["slur_sha256"]),
+        group_explanation=c5["group_explanation"],
+        group_suggestion=c5["group_suggestion"],
+        slur_explanation=c5["slur_explanation"],
+        slur_suggestion=c5["slur_suggestion"],
+        presence=tuple(
+            _Presence(
+                id=p["id"],
+                c_id=p["c_id"],
+                severity=p["severity"],
+                kinds=frozenset(p["kinds"]),
+                any_of=tuple(_compile(a) for a in p["any_of"]),
+                explanation=p["explanation"],
+                suggestion=p["suggestion"],
+            )
+            for p in data["presence"]
+        ),
+    )
+
+
+@cache
+def default_rules() -> Rules:
+    with RULES_PATH.open("rb") as f:
+        return load_rules(tomllib.load(f))
+
+
+def slur_digest(term: str) -> str:
+    """The digest the rules keep for a slur (add one: put this in `slur_sha256`)."""
+    return hashlib.sha256(_normalise_word(term).encode()).hexdigest()
+
+
+def _normalise_word(word: str) -> str:
+    folded = unicodedata.normalize("NFKD", word.lower()).encode("ascii", "ignore").decode()
+    folded = folded.translate(_LEET).strip("'*")
+    # Plurals and possessives share the singular's digest.
+    for ending in ("'s", "s"):
+        if folded.endswith(ending) and len(folded) > len(ending) + 2:
+            return folded[: -len(ending)]
+    return folded
+
+
+def _sentences(text: str) -> Iterable[tuple[int, str]]:
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        yield start, text[start : m.start()]
+        start = m.end()
+    yield start, text[start:]
+
+
+def _phrase_flags(rules: Rules, offset: int, sentence: str) -> Iterable[Flag]:
+    for rule in rules.phrases:
+        for m in rule.pattern.finditer(sentence):
+            if any(u.search(sentence) for u in rule.unless):
+                continue
+            yield Flag(
+                rule.c_id,
+                rule.id,
+                offset + m.start(),
+                offset + m.end(),
+                m.group(0),
+                rule.severity,
+                rule.explanation,
+                rule.suggestion,
+            )
+
+
+def _word_index(sentence: str, position: int) -> int:
+    return len(_WORD.findall(sentence[:position]))
+
+
+def _inside_quotes(sentence: str, position: int) -> bool:
+    before = sentence[:position]
+    straight = before.count('"') % 2 == 1
+    curly = before.count("\u201c") > before.count("\u201d")
+    return straight or curly
+
+
+def _group_flags(rules: Rules, offset: int, sentence: str) -> Iterable[Flag]:
+    identities = list(rules.identity.finditer(sentence))
+    if not identities:
+        return
+    pejoratives = list(rules.pejorative.finditer(sentence))
+    for who in identities:
+        for bad in pejoratives:
+            distance = abs(_word_index(sentence, who.start()) - _word_index(sentence, bad.start()))
+            if distance > rules.window:
+                continue
+            # Staff describing hateful graffiti or a sign they are removing, in quotes,
+            # are reporting it, not saying it.
+            if _inside_quotes(sentence, who.start()) and rules.reported_speech.search(sentence):
+                continue
+            start, end = min(who.start(), bad.start()), max(who.end(), bad.end())
+            yield Flag(
+                "C5",
+                "c5-group-pejorative",
+                offset + start,
+                offset + end,
+                sentence[start:end],
+                "critical",
+                rules.group_explanation,
+                rules.group_suggestion,
+            )
+            return
+
+
+def _slur_flags(rules: Rules, offset: int, sentence: str) -> Iterable[Flag]:
+    for m in _WORD.finditer(sentence):
+        digest = hashlib.sha256(_normalise_word(m.group(0)).encode()).hexdigest()
+        if digest in rules.slur_digests:
+            yield Flag(
+                "C5",
+                "c5-slur",
+                offset + m.start(),
+                offset + m.end(),
+                m.group(0),
+                "critical",
+                rules.slur_explanation,
+                rules.slur_suggestion,
+            )
+
+
+def _presence_flags(rules: Rules, text: str, kind: str) -> Iterable[Flag]:
+    for check in rules.presence:
+        if kind in check.kinds and not any(p.search(text) for p in check.any_of):
+            yield Flag(
+                check.c_id, check.id, 0, 0, "", check.severity, check.explanation, check.suggestion
+            )
+
+
+def screen(text: str, *, kind: TextKind = "public_note", rules: Rules | None = None) -> Screening:
+    """Flags (C-id, span, severity, explanation, suggestion) and a 0-1 courtesy score."""
+    rules = rules or default_rules()
+    flags: list[Flag] = []
+    for offset, sentence in _sentences(text):
+        flags.extend(_phrase_flags(rules, offset, sentence))
+        flags.extend(_group_flags(rules, offset, sentence))
+        flags.extend(_slur_flags(rules, offset, sentence))
+    flags.extend(_presence_flags(rules, text, kind))
+    return Screening(rules.version, _without_overlaps(flags))
+
+
+def _without_overlaps(flags: Sequence[Flag]) -> list[Flag]:
+    """One flag per span: where two rules of the same standard match the same words, the
+    more severe one stays."""
+    rank = {s: i for i, s in enumerate(SEVERITY_COST)}
+    kept: list[Flag] = []
+    for flag in sorted(flags, key=lambda f: (rank[f.severity], f.start)):
+        if any(
+            k.c_id == flag.c_id and k.end > flag.start and flag.end > k.start and k.end > k.start
+            for k in kept
+        ):
+            continue
+        kept.append(flag)
+    return sorted(kept, key=lambda f: (f.start, f.c_id))

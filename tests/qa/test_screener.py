@@ -1,0 +1,98 @@
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from qa.screener import default_rules, screen, slur_digest
+from qa.screener_quality import evaluate, load_labelled
+
+FIXTURES = Path(__file__).with_name("courtesy_fixtures.txt")
+
+
+def test_fixture_set_is_large_and_mixed() -> None:
+    items = load_labelled(FIXTURES)
+    assert len(items) >= 300
+    courteous = [i for i in items if not i.labels]
+    assert len(courteous) >= 150
+    assert sum("C4" in i.labels for i in items) >= 80
+    assert sum("C5" in i.labels for i in items) >= 40
+
+
+def test_screener_meets_its_targets_on_the_fixture_set() -> None:
+    quality = {q.c_id: q for q in evaluate(load_labelled(FIXTURES), c_ids=["C4", "C5", "C6"])}
+    assert quality["C5"].recall >= 0.95
+    assert quality["C5"].precision >= 0.9
+    assert quality["C4"].precision >= 0.9
+    assert quality["C4"].recall >= 0.85
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No problem at all, I'll send a crew tomorrow.",
+        "I can't wait to get this fixed for you.",
+        "It's not your fault; the route sheet had the wrong address.",
+        "Things should calm down once the construction ends.",
+        "The raccoon in the trash can was removed by Animal Services.",
+        'The crew painted over the tag that said "immigrants go back" on the underpass.',
+    ],
+)
+def test_friendly_idioms_and_reports_of_graffiti_are_not_flagged(text: str) -> None:
+    assert screen(text).flags == []
+    assert screen(text).score == 1.0
+
+
+def test_a_flag_says_which_standard_where_why_and_what_to_say_instead() -> None:
+    text = "Thanks for waiting. That's not my department."
+    result = screen(text)
+    (flag,) = result.flags
+    assert flag.c_id == "C4"
+    assert text[flag.start : flag.end] == "not my department"
+    assert flag.severity == "high"
+    assert flag.explanation
+    assert flag.suggestion
+    assert result.rules_version == default_rules().version
+    assert 0 < result.score < 1
+    assert not result.blocked
+
+
+def test_group_remarks_and_slurs_block_sending_and_score_zero() -> None:
+    assert screen("Those immigrants always dump their trash here.").blocked
+    # Slurs are matched by digest, through plurals, capitals and look-alike characters.
+    word = "r" + "etard"
+    for variant in (word, word.upper() + "S", "r3t@rd"):
+        result = screen(f"The caller was a {variant}.")
+        assert result.blocked
+        assert result.score == 0.0
+        assert result.flags[0].c_id == "C5"
+    assert slur_digest(word) in default_rules().slur_digests
+
+
+def test_call_notes_are_checked_for_a_greeting_and_a_recap() -> None:
+    bare = screen("Caller reported a pothole on Main.", kind="call_notes")
+    assert {f.c_id for f in bare.flags} == {"C1", "C11"}
+    full = screen(
+        "Thank you for calling Riverton 3-1-1. Recap: reference number 2026-00012, crew by Friday.",
+        kind="call_notes",
+    )
+    assert full.flags == []
+    # Public notes are not calls: no greeting is expected.
+    assert screen("Caller reported a pothole on Main.").flags == []
+
+
+def test_command_reads_lines_and_writes_json_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("Calm down.\n\nThank you for calling.\n"))
+    out = io.StringIO()
+    call_command("courtesy_screen", stdout=out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(rows) == 2
+    assert rows[0]["flags"][0]["c_id"] == "C4"
+    assert rows[0]["score"] < 1
+    assert rows[1] == {
+        "rules_version": default_rules().version,
+        "score": 1.0,
+        "blocked": False,
+        "flags": [],
+    }
