@@ -2,13 +2,15 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import calls, views
 
 router = DefaultRouter()
 router.register("requests", views.ServiceRequestViewSet, basename="request")
 router.register("services", views.ServiceViewSet, basename="service")
 router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("areas", views.AreaViewSet, basename="area")
+router.register("calls", calls.CallViewSet, basename="call")
+router.register("commitments", calls.CommitmentViewSet, basename="commitment")
 router.register("recovery-tasks", views.RecoveryTaskViewSet, basename="recovery-task")
 
 urlpatterns = [

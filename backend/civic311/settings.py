@@ -192,6 +192,8 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "intake.statuses.Status.choices",
         "IntakeChannelEnum": "intake.models.Channel.choices",
         "ContactChannelEnum": "intake.models.ContactChannel.choices",
+        "CallMessageKindEnum": "interactions.models.MessageKind.choices",
+        "CommitmentKindEnum": "interactions.models.CommitmentKind.choices",
     },
 }
 
@@ -249,6 +251,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "still-on-it-updates": {
         "task": "work.still_on_it",
         "schedule": timedelta(hours=1),
+    },
+    "remind-commitments": {
+        "task": "interactions.remind_commitments",
+        "schedule": timedelta(minutes=5),
+    },
+    "mark-broken-commitments": {
+        "task": "interactions.mark_broken_commitments",
+        "schedule": timedelta(minutes=5),
     },
     "escalate-unacknowledged-requests": {
         "task": "work.escalate_unacknowledged",

@@ -19,6 +19,8 @@ from django.utils import timezone
 from accounts.models import Role, User
 from intake.models import RequestEvent, ServiceRequest
 from intake.statuses import Status
+from interactions.models import InteractionKind
+from interactions.recording import interaction_record
 from notifications.messages import message_kind, render, webhook_body
 from notifications.models import (
     Channel,
@@ -279,7 +281,30 @@ def outbox_deliver(*, message_id: int) -> DeliveryOutcome:
         message.sent_at = timezone.now()
         message.last_error = ""
         message.save()
+        _record_sent(message)
         return DeliveryOutcome("sent")
+
+
+RESIDENT_CHANNELS = {
+    Channel.EMAIL: InteractionKind.EMAIL_SENT,
+    Channel.SMS: InteractionKind.SMS_SENT,
+}
+STAFF_KINDS = {MessageKind.AT_RISK, MessageKind.ESCALATED}
+
+
+def _record_sent(message: OutboxMessage) -> None:
+    """What reached a resident is an interaction too (automatic: no agent to score)."""
+    kind = RESIDENT_CHANNELS.get(message.channel)  # type: ignore[call-overload]
+    if kind is None or message.kind in STAFF_KINDS:
+        return
+    interaction_record(
+        kind=kind,
+        at=message.sent_at or timezone.now(),
+        department=message.request.department,
+        requests=[message.request],
+        text=message.body,
+        language=message.language,
+    )
 
 
 def outbox_sweep(*, limit: int = 500) -> int:

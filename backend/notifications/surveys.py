@@ -9,6 +9,8 @@ from django.utils import timezone
 from core.errors import InvalidInput
 from intake.models import EventKind, RequestEvent
 from intake.services import service_request_reopen_by_resident
+from interactions.models import InteractionKind
+from interactions.recording import interaction_record
 from notifications.models import ServiceRecoveryTask, SurveyInvitation
 
 SURVEY_VALID_FOR = timedelta(days=60)
@@ -61,6 +63,17 @@ def survey_answer(
         public=False,
         note=comment,
         data={"satisfaction": satisfaction, "courteous": courteous, "fixed": fixed},
+    )
+    interaction_record(
+        kind=InteractionKind.SURVEY_ANSWER,
+        at=now,
+        department=service_request.department,
+        service=service_request.service,
+        requests=[service_request],
+        text=comment,
+        language=invitation.language,
+        satisfaction=satisfaction,
+        courteous=courteous,
     )
     reopened = False
     if not fixed:

@@ -1,0 +1,30 @@
+"""Reads for calls and commitments."""
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from interactions.models import Commitment, CommitmentStatus, Interaction, InteractionKind
+
+
+def calls_visible_to(user: User) -> QuerySet[Interaction]:
+    calls = Interaction.objects.filter(kind=InteractionKind.PHONE_CALL).select_related(
+        "agent", "call_message"
+    )
+    if user.is_city_admin:
+        return calls
+    return calls.filter(agent=user)
+
+
+def commitments_visible_to(user: User) -> QuerySet[Commitment]:
+    commitments = Commitment.objects.select_related("owner", "made_by", "service_request")
+    if user.is_city_admin:
+        return commitments
+    if user.role == "supervisor":
+        return commitments.filter(department__in=user.departments.all()) | commitments.filter(
+            owner=user
+        )
+    return commitments.filter(owner=user) | commitments.filter(made_by=user)
+
+
+def broken_commitments_count(**filters: object) -> int:
+    return Commitment.objects.filter(status=CommitmentStatus.BROKEN, **filters).count()

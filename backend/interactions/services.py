@@ -1,0 +1,405 @@
+"""Logging a call step by step (C1, C2, C3, C7, C11) and keeping the promises made (C7)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.errors import InvalidInput
+from core.models import Department
+from intake.models import ServiceRequest
+from intake.policies import ensure
+from intake.services import Requester, service_request_create
+from interactions import policies
+from interactions.models import (
+    CallMessage,
+    CallOutcome,
+    Commitment,
+    CommitmentKind,
+    CommitmentStatus,
+    Interaction,
+    InteractionKind,
+    MessageKind,
+)
+from interactions.recording import screening_fields
+from qa.screener import screen
+
+MAX_TEXT = 4000
+# C2: a number with its area code (10 digits in North America) or an international one.
+_DIGITS = re.compile(r"\d")
+
+
+def _call_for_update(call: Interaction, agent: User) -> Interaction:
+    locked = Interaction.objects.select_for_update().get(pk=call.pk)
+    ensure(locked.kind == InteractionKind.PHONE_CALL, "This interaction is not a call.")
+    ensure(policies.can_work_call(agent, locked), "Only the agent on the call can log it.")
+    if locked.ended_at is not None:
+        raise InvalidInput.field("call", "This call has ended.")
+    return locked
+
+
+def _text(name: str, value: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
+    value = value.strip()
+    if required and not value:
+        raise InvalidInput.field(name, "This is needed.")
+    if len(value) > limit:
+        raise InvalidInput.field(name, f"At most {limit} characters.")
+    if "\x00" in value:
+        raise InvalidInput.field(name, "Remove the invisible control characters.")
+    return value
+
+
+@transaction.atomic
+def call_start(*, agent: User, greeting: str = "", at: datetime | None = None) -> Interaction:
+    """The call is answered (C1: the service's name, the agent's name, an offer to help)."""
+    ensure(policies.can_log_calls(agent), "Your role does not take calls.")
+    return Interaction.objects.create(
+        kind=InteractionKind.PHONE_CALL,
+        agent=agent,
+        department=agent.departments.first(),
+        started_at=at or timezone.now(),
+        greeting=_text("greeting", greeting, limit=500),
+    )
+
+
+@transaction.atomic
+def call_record_caller(
+    *, call: Interaction, agent: User, caller_name: str, caller_phone: str, language: str
+) -> Interaction:
+    locked = _call_for_update(call, agent)
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput.field(
+            "language", f"Choose one of: {', '.join(code for code, _ in settings.LANGUAGES)}."
+        )
+    locked.caller_name = _text("caller_name", caller_name, limit=200)
+    locked.caller_phone = _text("caller_phone", caller_phone, limit=40)
+    locked.language = language
+    locked.save(update_fields=["caller_name", "caller_phone", "language"])
+    return locked
+
+
+@transaction.atomic
+def call_record_problem(
+    *,
+    call: Interaction,
+    agent: User,
+    caller_words: str,
+    paraphrase: str,
+    paraphrase_confirmed: bool,
+    reason: str = "",
+) -> Interaction:
+    """C3: the problem in the caller's words, the agent's restatement, and whether the caller
+    confirmed it."""
+    locked = _call_for_update(call, agent)
+    locked.caller_words = _text("caller_words", caller_words, required=True)
+    locked.paraphrase = _text("paraphrase", paraphrase, required=True)
+    locked.paraphrase_confirmed = paraphrase_confirmed
+    locked.reason = _text("reason", reason, limit=300) or locked.paraphrase[:300]
+    locked.save(update_fields=["caller_words", "paraphrase", "paraphrase_confirmed", "reason"])
+    return locked
+
+
+@transaction.atomic
+def call_create_request(
+    *, call: Interaction, agent: User, request_values: dict[str, object], requester: Requester
+) -> ServiceRequest:
+    """Open the request on the call: routed, duplicate-checked, promised (C6, C7)."""
+    locked = _call_for_update(call, agent)
+    if not locked.paraphrase_confirmed:
+        raise InvalidInput.field(
+            "paraphrase_confirmed",
+            "Restate the problem and have the caller confirm it before opening a request (C3).",
+        )
+    service_request = service_request_create(
+        **request_values,  # type: ignore[arg-type]
+        channel="phone",
+        requester=requester,
+        actor=agent,
+    )
+    locked.requests.add(service_request)
+    locked.service = service_request.service
+    locked.save(update_fields=["service"])
+    return service_request
+
+
+@transaction.atomic
+def call_link_request(
+    *, call: Interaction, agent: User, service_request: ServiceRequest
+) -> Interaction:
+    """The call was about a request that already exists (a follow-up, or a duplicate found)."""
+    locked = _call_for_update(call, agent)
+    locked.requests.add(service_request)
+    return locked
+
+
+def _callback_number(value: str) -> str:
+    value = _text("callback_number", value, required=True, limit=40)
+    digits = len(_DIGITS.findall(value))
+    if value.startswith("+") and 8 <= digits <= 15:
+        return value
+    if digits != 10 and not (digits == 11 and re.sub(r"\D", "", value).startswith("1")):
+        raise InvalidInput.field(
+            "callback_number",
+            "Give the number with its area code (10 digits), or with + and the country code.",
+        )
+    return value
+
+
+@transaction.atomic
+def call_take_message(
+    *,
+    call: Interaction,
+    agent: User,
+    kind: str,
+    caller_name: str,
+    name_spelling_confirmed: bool,
+    callback_number: str,
+    message: str,
+    callback_preference: str,
+    organisation: str = "",
+    for_user: User | None = None,
+    for_department: Department | None = None,
+    callback_by: datetime | None = None,
+) -> CallMessage:
+    """C2: a message or callback with every field; a callback is a promise (C7)."""
+    locked = _call_for_update(call, agent)
+    errors: dict[str, list[str]] = {}
+    if kind not in MessageKind.values:
+        errors["kind"] = [f"Choose one of: {', '.join(MessageKind.values)}."]
+    if not name_spelling_confirmed:
+        errors["name_spelling_confirmed"] = ["Confirm the spelling of the caller's name (C2)."]
+    if for_user is None and for_department is None:
+        errors["for_user"] = ["Say who the message is for: a person or a department."]
+    if kind == MessageKind.CALLBACK:
+        if callback_by is None:
+            errors["callback_by"] = ["A callback needs the time it is promised by (C7)."]
+        elif callback_by <= locked.started_at:
+            errors["callback_by"] = ["The callback must be promised for after the call."]
+    for name, value, limit in (
+        ("caller_name", caller_name, 200),
+        ("message", message, 1000),
+        ("callback_preference", callback_preference, 200),
+    ):
+        if not value.strip():
+            errors[name] = ["This is needed (C2)."]
+        elif len(value.strip()) > limit:
+            errors[name] = [f"At most {limit} characters."]
+    try:
+        number = _callback_number(callback_number)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    if hasattr(locked, "call_message"):
+        raise InvalidInput.field("kind", "A message was already taken on this call.")
+    taken = CallMessage.objects.create(
+        interaction=locked,
+        kind=kind,
+        for_user=for_user,
+        for_department=for_department,
+        caller_name=caller_name.strip(),
+        name_spelling_confirmed=True,
+        organisation=_text("organisation", organisation, limit=200),
+        callback_number=number,
+        message=message.strip(),
+        callback_preference=callback_preference.strip(),
+        callback_by=callback_by,
+        called_at=locked.started_at,
+        taken_by=agent,
+    )
+    if kind == MessageKind.CALLBACK and callback_by is not None:
+        commitment_make(
+            kind=CommitmentKind.CALL_BACK,
+            owner=for_user or agent,
+            made_by=agent,
+            department=for_department or (for_user.departments.first() if for_user else None),
+            due_at=callback_by,
+            description=f"Call {caller_name.strip()} back on {number}: {message.strip()[:200]}",
+            interaction=locked,
+            service_request=locked.requests.first(),
+        )
+    return taken
+
+
+@transaction.atomic
+def call_end(
+    *,
+    call: Interaction,
+    agent: User,
+    outcome: str,
+    recap: str = "",
+    notes: str = "",
+    at: datetime | None = None,
+) -> Interaction:
+    """C11: the call closes with a recap; the notes are screened for QA (never blocked)."""
+    locked = _call_for_update(call, agent)
+    if outcome not in CallOutcome.values:
+        raise InvalidInput.field("outcome", f"Choose one of: {', '.join(CallOutcome.values)}.")
+    linked = list(locked.requests.all())
+    message = getattr(locked, "call_message", None)
+    if outcome == CallOutcome.REQUEST_CREATED and not linked:
+        raise InvalidInput.field("outcome", "No request was opened on this call.")
+    if outcome == CallOutcome.MESSAGE_TAKEN and message is None:
+        raise InvalidInput.field("outcome", "Take the message first, with every C2 field.")
+    if outcome == CallOutcome.CALLBACK_PROMISED and (
+        message is None or message.kind != MessageKind.CALLBACK
+    ):
+        raise InvalidInput.field("outcome", "Record the callback first, with every C2 field.")
+    locked.recap = _text("recap", recap)
+    locked.text = _text("notes", notes)
+    locked.outcome = outcome
+    locked.ended_at = at or timezone.now()
+    screening = screen(
+        "\n".join(p for p in (locked.greeting, locked.text, locked.recap) if p), kind="call_notes"
+    )
+    fields = screening_fields(screening)
+    flags = list(fields["flags"])  # type: ignore[call-overload]
+    missing = [r.public_id for r in linked if r.public_id not in locked.recap]
+    if missing and "C11" not in screening.c_ids:
+        flags.append(
+            {
+                "c_id": "C11",
+                "rule": "c11-reference-in-recap",
+                "start": 0,
+                "end": 0,
+                "text": "",
+                "severity": "low",
+                "explanation": f"The recap does not give the reference {', '.join(missing)}.",
+                "suggestion": "Read the reference number back to the caller before closing.",
+            }
+        )
+    fields["flags"] = flags
+    fields["flagged_c_ids"] = sorted({f["c_id"] for f in flags})
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save()
+    return locked
+
+
+# --- Commitments (C7) -----------------------------------------------------------------------
+
+
+def commitment_make(
+    *,
+    kind: str,
+    owner: User,
+    made_by: User,
+    due_at: datetime,
+    description: str,
+    department: Department | None = None,
+    interaction: Interaction | None = None,
+    service_request: ServiceRequest | None = None,
+) -> Commitment:
+    if kind not in CommitmentKind.values:
+        raise InvalidInput.field("kind", f"Choose one of: {', '.join(CommitmentKind.values)}.")
+    if due_at <= timezone.now() - timedelta(minutes=5):
+        raise InvalidInput.field("due_at", "A promise is made for the future.")
+    return Commitment.objects.create(
+        kind=kind,
+        owner=owner,
+        made_by=made_by,
+        department=department,
+        due_at=due_at,
+        description=_text("description", description, required=True, limit=500),
+        interaction=interaction,
+        service_request=service_request,
+    )
+
+
+def _resolve(commitment: Commitment, *, status: str, at: datetime, note: str = "") -> None:
+    """The one place a commitment's status changes."""
+    if commitment.status != CommitmentStatus.OPEN:
+        raise InvalidInput.field(
+            "status", f"This promise is already {commitment.get_status_display().lower()}."
+        )
+    commitment.status = status
+    commitment.resolved_at = at
+    commitment.resolution_note = note
+    commitment.save(update_fields=["status", "resolved_at", "resolution_note"])
+
+
+@transaction.atomic
+def commitment_resolve(
+    *, commitment: Commitment, actor: User, status: str, note: str = ""
+) -> Commitment:
+    """Kept (done), or cancelled (the resident no longer needs it). A promise kept after its
+    time is broken: C7 counts the deadline, not good intentions."""
+    locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    ensure(policies.can_resolve_commitment(actor, locked), "This promise is not yours.")
+    if status not in (CommitmentStatus.KEPT, CommitmentStatus.CANCELLED):
+        raise InvalidInput.field("status", "Mark the promise kept or cancelled.")
+    note = _text("note", note, required=status == CommitmentStatus.CANCELLED, limit=1000)
+    now = timezone.now()
+    if status == CommitmentStatus.KEPT and now > locked.due_at:
+        status = CommitmentStatus.BROKEN
+        note = note or "Done after the promised time."
+    _resolve(locked, status=status, at=now, note=note)
+    return locked
+
+
+@transaction.atomic
+def commitments_mark_broken(*, now: datetime | None = None) -> int:
+    """Open promises whose time has passed are broken, and counted (C7)."""
+    now = now or timezone.now()
+    overdue = Commitment.objects.select_for_update(skip_locked=True).filter(
+        status=CommitmentStatus.OPEN, due_at__lt=now
+    )
+    count = 0
+    for commitment in overdue:
+        _resolve(commitment, status=CommitmentStatus.BROKEN, at=now, note="Not done in time.")
+        count += 1
+    return count
+
+
+@transaction.atomic
+def commitments_remind_due(*, within: timedelta, now: datetime | None = None) -> list[int]:
+    """Promises falling due soon, not yet reminded: mark them, and send the reminders once
+    the transaction commits."""
+    now = now or timezone.now()
+    due = list(
+        Commitment.objects.select_for_update(skip_locked=True).filter(
+            status=CommitmentStatus.OPEN,
+            reminded_at__isnull=True,
+            due_at__gte=now,
+            due_at__lte=now + within,
+        )
+    )
+    for commitment in due:
+        commitment.reminded_at = now
+        commitment.save(update_fields=["reminded_at"])
+    ids = [c.pk for c in due]
+    if ids:
+        transaction.on_commit(lambda: _queue_reminders(ids), robust=True)
+    return ids
+
+
+def _queue_reminders(ids: list[int]) -> None:
+    from interactions.tasks import send_commitment_reminder  # tasks import this module
+
+    for commitment_id in ids:
+        send_commitment_reminder.delay(commitment_id)
+
+
+def commitment_send_reminder(*, commitment_id: int) -> bool:
+    commitment = Commitment.objects.select_related("owner").get(pk=commitment_id)
+    if commitment.status != CommitmentStatus.OPEN or not commitment.owner.email:
+        return False
+    due = timezone.localtime(commitment.due_at)
+    send_mail(
+        subject=f"Reminder: {commitment.get_kind_display().lower()} {due:%H:%M}",
+        message=(
+            f"You promised a resident: {commitment.description}\n"
+            f"Due: {due:%A %d %B %H:%M}.\n\n"
+            "If it will be missed, tell the resident before then, with the reason and a new "
+            "time (C7)."
+        ),
+        from_email=None,
+        recipient_list=[commitment.owner.email],
+    )
+    return True
