@@ -7,6 +7,7 @@ class Role(models.TextChoices):
     DEPARTMENT_STAFF = "department_staff", "Department staff"
     SUPERVISOR = "supervisor", "Supervisor"
     QA_REVIEWER = "qa_reviewer", "QA reviewer"
+    QA_ADMIN = "qa_admin", "QA administrator"
     ADMIN = "admin", "Administrator"
 
 

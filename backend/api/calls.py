@@ -14,6 +14,7 @@ from accounts.models import User
 from api import serializers as s
 from api.fields import SlugLookupField
 from api.permissions import IsStaffMember
+from api.permissions import request_user as _user
 from core.models import Department
 from intake import services as intake_services
 from intake.models import Service, ServiceRequest
@@ -29,12 +30,6 @@ from interactions.models import (
     MessageKind,
 )
 from routing_adapter.selectors import service_suggestions
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 class CallMessageSerializer(serializers.ModelSerializer[CallMessage]):

@@ -55,3 +55,10 @@ class IsSupervisorOrAdmin(IsStaffMember):
     def has_permission(self, request: Request, view: "APIView") -> bool:
         user = _staff(request)
         return user is not None and policies.can_override_transfer(user)
+
+
+def request_user(request: Request) -> User:
+    """The member of staff making the request (the permission classes guarantee one)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user

@@ -2,7 +2,7 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from api import calls, views
+from api import calls, qa, views
 
 router = DefaultRouter()
 router.register("requests", views.ServiceRequestViewSet, basename="request")
@@ -11,6 +11,9 @@ router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("areas", views.AreaViewSet, basename="area")
 router.register("calls", calls.CallViewSet, basename="call")
 router.register("commitments", calls.CommitmentViewSet, basename="commitment")
+router.register("qa/evaluations", qa.EvaluationViewSet, basename="evaluation")
+router.register("qa/calibration", qa.CalibrationViewSet, basename="calibration")
+router.register("qa/periods", qa.PeriodViewSet, basename="sampling-period")
 router.register("recovery-tasks", views.RecoveryTaskViewSet, basename="recovery-task")
 
 urlpatterns = [
@@ -21,5 +24,8 @@ urlpatterns = [
     path("requests/bulk-status/", views.BulkStatusView.as_view(), name="bulk-status"),
     path("notifications/failures/", views.DeliveryFailuresView.as_view(), name="delivery-failures"),
     path("reports/performance/", views.PerformanceReportView.as_view(), name="performance"),
+    path("qa/scorecards/", qa.ScorecardView.as_view(), name="qa-scorecards"),
+    path("qa/patterns/", qa.PatternView.as_view(), name="qa-patterns"),
+    path("qa/sample-size/", qa.SampleSizeView.as_view(), name="qa-sample-size"),
     path("", include(router.urls)),
 ]

@@ -235,6 +235,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
+# --- QA (issue: 10 reviews per agent a month, 20 in their first 90 days; 7 days to answer) ---
+CIVIC311_QA_MONTHLY_SAMPLE = env_int("CIVIC311_QA_MONTHLY_SAMPLE", 10)
+CIVIC311_QA_MONTHLY_SAMPLE_NEW_AGENT = env_int("CIVIC311_QA_MONTHLY_SAMPLE_NEW_AGENT", 20)
+CIVIC311_QA_DISPUTE_DAYS = env_int("CIVIC311_QA_DISPUTE_DAYS", 7)
+
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "record-worker-heartbeat": {
         "task": "core.tasks.record_heartbeat",
@@ -250,6 +255,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
     "still-on-it-updates": {
         "task": "work.still_on_it",
+        "schedule": timedelta(hours=1),
+    },
+    "qa-sampling": {
+        "task": "qa.sampling",
         "schedule": timedelta(hours=1),
     },
     "remind-commitments": {

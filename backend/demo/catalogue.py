@@ -562,11 +562,12 @@ SERVICES: list[dict[str, Any]] = [
 # username, role, departments, first, last
 DEMO_USERS: list[tuple[str, str, list[str], str, str]] = [
     ("admin", "admin", [], "Alex", "Admin"),
-    ("agent", "agent", [], "Rosa", "Delgado"),
+    ("agent", "agent", ["contact-centre"], "Rosa", "Delgado"),
     ("streets", "department_staff", ["streets"], "Sam", "Okafor"),
     ("sanitation", "department_staff", ["sanitation"], "Lee", "Nguyen"),
     ("supervisor", "supervisor", ["streets", "sanitation", "contact-centre"], "Pat", "Kowalski"),
     ("qa", "qa_reviewer", [], "Jordan", "Reyes"),
+    ("qa-admin", "qa_admin", [], "Morgan", "Ellis"),
 ]
 DEMO_PASSWORD = "riverton-demo"  # noqa: S105 - published demo login, refused in production
 

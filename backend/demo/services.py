@@ -17,6 +17,7 @@ from demo.catalogue import (
     SERVICES,
 )
 from intake.models import Service, ServiceAttribute, ServiceType
+from qa.services import rubric_install_default
 from routing_adapter.services import routing_rules_import
 
 
@@ -112,6 +113,7 @@ def _load_users() -> list[User]:
 
 @transaction.atomic
 def demo_city_load(*, year: int) -> list[User]:
+    rubric_install_default()
     _load_departments()
     _load_services()
     _load_areas()

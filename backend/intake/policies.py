@@ -6,7 +6,7 @@ from accounts.models import Role, User
 from intake.models import ServiceRequest
 
 CREATORS = {Role.AGENT, Role.DEPARTMENT_STAFF, Role.SUPERVISOR, Role.ADMIN}
-READERS_OF_EVERY_REQUEST = {Role.AGENT, Role.QA_REVIEWER, Role.ADMIN}
+READERS_OF_EVERY_REQUEST = {Role.AGENT, Role.QA_REVIEWER, Role.QA_ADMIN, Role.ADMIN}
 
 
 def _owns(user: User, service_request: ServiceRequest) -> bool:

@@ -1,0 +1,385 @@
+"""QA for staff: reviews and disputes, calibration (blind), periods, scorecards, patterns."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role, User
+from api.permissions import IsStaffMember
+from api.permissions import request_user as _user
+from interactions.models import Interaction
+from qa import policies, selectors, services, statistics
+from qa.models import CalibrationSession, Evaluation, SamplingPeriod
+
+
+class AnswerSerializer(serializers.Serializer[dict[str, Any]]):
+    value = serializers.CharField(max_length=10)
+    comment = serializers.CharField(max_length=2000, allow_blank=True, default="")
+
+
+class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
+    agent = serializers.SerializerMethodField()
+    reviewer: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    rubric = serializers.CharField(source="rubric.version", read_only=True)
+    answers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "interaction",
+            "agent",
+            "reviewer",
+            "rubric",
+            "stratum",
+            "status",
+            "score",
+            "passed",
+            "critical_fail",
+            "submitted_at",
+            "respond_by",
+            "agent_response",
+            "arbitration_note",
+            "answers",
+        ]
+        read_only_fields = fields
+
+    def get_agent(self, obj: Evaluation) -> str | None:
+        # Calibration is blind to the agent's name.
+        if obj.stratum == "calibration" or obj.interaction.agent is None:
+            return None
+        return obj.interaction.agent.username
+
+    def get_answers(self, obj: Evaluation) -> dict[str, dict[str, str]]:
+        return {
+            a.item.code: {"c_id": a.item.c_id, "value": a.value, "comment": a.comment}
+            for a in obj.answers.all()
+        }
+
+
+class SubmitSerializer(serializers.Serializer[dict[str, Any]]):
+    answers = serializers.DictField(child=AnswerSerializer())
+
+
+class ResponseSerializer(serializers.Serializer[dict[str, Any]]):
+    comment = serializers.CharField(max_length=2000, allow_blank=True, default="")
+
+
+class ArbitrateSerializer(serializers.Serializer[dict[str, Any]]):
+    note = serializers.CharField(max_length=2000)
+    answers = serializers.DictField(child=AnswerSerializer(), required=False, allow_null=True)
+
+
+class CoachingSerializer(serializers.Serializer[dict[str, Any]]):
+    c_ids = serializers.ListField(child=serializers.CharField(max_length=4), max_length=12)
+    text = serializers.CharField(max_length=4000)
+
+
+class EvaluationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Evaluation]
+):
+    """Evaluations: agents see and answer their own, reviewers their assignments,
+    supervisors their teams', QA admins everything."""
+
+    permission_classes = [IsStaffMember]
+    serializer_class = EvaluationSerializer
+    filterset_fields = ["status", "stratum"]
+
+    def get_queryset(self) -> QuerySet[Evaluation]:
+        if getattr(self, "swagger_fake_view", False):
+            return Evaluation.objects.none()
+        return (
+            selectors.evaluations_visible_to(_user(self.request))
+            .prefetch_related("answers__item")
+            .order_by("-assigned_at", "pk")
+        )
+
+    def _answer(self, evaluation: Evaluation) -> Response:
+        return Response(EvaluationSerializer(self.get_queryset().get(pk=evaluation.pk)).data)
+
+    @extend_schema(request=SubmitSerializer, responses=EvaluationSerializer)
+    @action(detail=True, methods=["post"], serializer_class=SubmitSerializer)
+    def submit(self, request: Request, pk: str) -> Response:
+        body = SubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        evaluation = services.evaluation_submit(
+            evaluation=self.get_object(),
+            reviewer=_user(request),
+            answers=body.validated_data["answers"],
+        )
+        return self._answer(evaluation)
+
+    @extend_schema(request=ResponseSerializer, responses=EvaluationSerializer)
+    @action(detail=True, methods=["post"], serializer_class=ResponseSerializer)
+    def acknowledge(self, request: Request, pk: str) -> Response:
+        body = ResponseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        evaluation = services.evaluation_acknowledge(
+            evaluation=self.get_object(),
+            agent=_user(request),
+            comment=body.validated_data["comment"],
+        )
+        return self._answer(evaluation)
+
+    @extend_schema(request=ResponseSerializer, responses=EvaluationSerializer)
+    @action(detail=True, methods=["post"], serializer_class=ResponseSerializer)
+    def dispute(self, request: Request, pk: str) -> Response:
+        body = ResponseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        evaluation = services.evaluation_dispute(
+            evaluation=self.get_object(),
+            agent=_user(request),
+            reason=body.validated_data["comment"],
+        )
+        return self._answer(evaluation)
+
+    @extend_schema(request=ArbitrateSerializer, responses=EvaluationSerializer)
+    @action(detail=True, methods=["post"], serializer_class=ArbitrateSerializer)
+    def arbitrate(self, request: Request, pk: str) -> Response:
+        body = ArbitrateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        evaluation = services.evaluation_arbitrate(
+            evaluation=self.get_object(),
+            arbiter=_user(request),
+            note=body.validated_data["note"],
+            answers=body.validated_data.get("answers"),
+        )
+        return self._answer(evaluation)
+
+    @extend_schema(request=CoachingSerializer, responses={201: CoachingSerializer})
+    @action(detail=True, methods=["post"], serializer_class=CoachingSerializer)
+    def coaching(self, request: Request, pk: str) -> Response:
+        body = CoachingSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        evaluation = self.get_object()
+        if evaluation.interaction.agent is None:
+            raise PermissionDenied("This interaction has no agent to coach.")
+        note = services.coaching_note_add(
+            agent=evaluation.interaction.agent,
+            author=_user(request),
+            evaluation=evaluation,
+            c_ids=body.validated_data["c_ids"],
+            text=body.validated_data["text"],
+        )
+        return Response({"c_ids": note.c_ids, "text": note.text}, status=201)
+
+
+class CalibrationCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    title = serializers.CharField(max_length=200)
+    interactions = serializers.PrimaryKeyRelatedField(many=True, queryset=Interaction.objects.all())
+    participants = serializers.SlugRelatedField(
+        many=True, slug_field="username", queryset=User.objects.filter(is_active=True)
+    )
+
+
+class ConsensusSerializer(serializers.Serializer[dict[str, Any]]):
+    interaction = serializers.PrimaryKeyRelatedField(queryset=Interaction.objects.all())
+    item = serializers.SlugField(max_length=40)
+    value = serializers.CharField(max_length=10)
+    note = serializers.CharField(max_length=2000, allow_blank=True, default="")
+
+
+class CalibrationSerializer(serializers.ModelSerializer[CalibrationSession]):
+    class Meta:
+        model = CalibrationSession
+        fields = ["id", "title", "created_at"]
+
+
+class CalibrationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[CalibrationSession]
+):
+    """Blind calibration: nobody sees another's scores until everyone has submitted."""
+
+    permission_classes = [IsStaffMember]
+    serializer_class = CalibrationSerializer
+
+    def get_queryset(self) -> QuerySet[CalibrationSession]:
+        if getattr(self, "swagger_fake_view", False):
+            return CalibrationSession.objects.none()
+        user = _user(self.request)
+        sessions = CalibrationSession.objects.order_by("-created_at", "pk")
+        return sessions if policies.is_qa_admin(user) else sessions.filter(participants=user)
+
+    @extend_schema(request=CalibrationCreateSerializer, responses={201: CalibrationSerializer})
+    def create(self, request: Request) -> Response:
+        body = CalibrationCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        session = services.calibration_session_create(
+            title=body.validated_data["title"],
+            created_by=_user(request),
+            interactions=body.validated_data["interactions"],
+            participants=body.validated_data["participants"],
+        )
+        return Response(CalibrationSerializer(session).data, status=201)
+
+    @extend_schema(responses=EvaluationSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def scores(self, request: Request, pk: str) -> Response:
+        visible = selectors.calibration_scores_visible(self.get_object(), _user(request))
+        return Response(EvaluationSerializer(visible, many=True).data)
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def agreement(self, request: Request, pk: str) -> Response:
+        session = self.get_object()
+        if not (services.calibration_is_complete(session) or policies.is_qa_admin(_user(request))):
+            raise PermissionDenied("Agreement is shown once everyone has submitted.")
+        evaluations = list(session.evaluations.prefetch_related("answers__item"))
+        return Response(selectors.agreement(evaluations))
+
+    @extend_schema(request=ConsensusSerializer, responses={201: ConsensusSerializer})
+    @action(detail=True, methods=["post"], serializer_class=ConsensusSerializer)
+    def consensus(self, request: Request, pk: str) -> Response:
+        body = ConsensusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.calibration_consensus_record(
+            session=self.get_object(),
+            actor=_user(request),
+            interaction=body.validated_data["interaction"],
+            item_code=body.validated_data["item"],
+            value=body.validated_data["value"],
+            note=body.validated_data["note"],
+        )
+        return Response(body.data, status=201)
+
+
+class PeriodSerializer(serializers.ModelSerializer[SamplingPeriod]):
+    key = serializers.CharField(source="revealed_key", read_only=True, allow_null=True)
+
+    class Meta:
+        model = SamplingPeriod
+        fields = ["starts_on", "ends_on", "commitment", "key", "drawn_at", "revealed_at"]
+
+
+class PeriodViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[SamplingPeriod]):
+    """Published key hashes, and the keys once revealed: anyone on staff can re-check a
+    sample (and no one can predict one)."""
+
+    permission_classes = [IsStaffMember]
+    serializer_class = PeriodSerializer
+    queryset = SamplingPeriod.objects.order_by("-starts_on")
+
+
+class ReportParams(serializers.Serializer[dict[str, Any]]):
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+    by = serializers.ChoiceField(
+        choices=["agent", "department", "service", "month"], default="agent"
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        end: date = attrs.get("end") or timezone.localdate()
+        start: date = attrs.get("start") or end - timedelta(days=90)
+        if start > end:
+            raise serializers.ValidationError({"start": "Start must be before end."})
+        return {**attrs, "start": start, "end": end}
+
+
+REPORT_PARAMS = [
+    OpenApiParameter("start", str, description="First day (default: 90 days ago)"),
+    OpenApiParameter("end", str, description="Last day (default: today)"),
+    OpenApiParameter(
+        "by",
+        str,
+        description="agent | department (scorecards); service | department | month (patterns)",
+    ),
+]
+
+
+def _report_params(request: Request) -> dict[str, Any]:
+    params = ReportParams(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    validated: dict[str, Any] = params.validated_data
+    return validated
+
+
+class ScorecardView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(parameters=REPORT_PARAMS, responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        user = _user(request)
+        params = _report_params(request)
+        by = params["by"] if params["by"] in ("agent", "department") else "agent"
+        cards = selectors.scorecards(start=params["start"], end=params["end"], by=by)
+        if not policies.is_qa_admin(user):
+            if user.role == Role.SUPERVISOR:
+                team = set(
+                    User.objects.filter(departments__in=user.departments.all()).values_list(
+                        "username", flat=True
+                    )
+                )
+                mine = set(user.departments.values_list("slug", flat=True))
+                cards = [c for c in cards if c[by] in (team if by == "agent" else mine)]
+            else:
+                cards = [c for c in cards if by == "agent" and c["agent"] == user.username]
+        trend = selectors.pass_rate_trend(start=params["start"], end=params["end"])
+        return Response(
+            {
+                "start": params["start"],
+                "end": params["end"],
+                "by": by,
+                "scorecards": cards,
+                "trend": trend
+                if policies.is_qa_admin(user) or user.role == Role.SUPERVISOR
+                else [],
+            }
+        )
+
+
+class PatternView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(parameters=REPORT_PARAMS, responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        user = _user(request)
+        if not (policies.is_qa_admin(user) or user.role == Role.SUPERVISOR):
+            raise PermissionDenied("Pattern reports are for supervisors and QA.")
+        params = _report_params(request)
+        by = params["by"] if params["by"] in ("service", "department", "month") else "service"
+        return Response(
+            {
+                "by": by,
+                "rows": selectors.pattern_report(start=params["start"], end=params["end"], by=by),
+            }
+        )
+
+
+class SampleSizeParams(serializers.Serializer[dict[str, Any]]):
+    margin = serializers.FloatField(min_value=0.005, max_value=0.5)
+    population = serializers.IntegerField(min_value=1, required=False)
+    confidence = serializers.FloatField(min_value=0.5, max_value=0.999, default=0.95)
+
+
+class SampleSizeView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("margin", float, required=True),
+            OpenApiParameter("population", int),
+            OpenApiParameter("confidence", float),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        params = SampleSizeParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(
+            {
+                **params.validated_data,
+                "reviews_needed": statistics.sample_size(**params.validated_data),
+            }
+        )
