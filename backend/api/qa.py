@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role, User
+from accounts.models import User
 from api.permissions import IsStaffMember
 from api.permissions import request_user as _user
 from interactions.models import Interaction
@@ -313,18 +313,9 @@ class ScorecardView(APIView):
         user = _user(request)
         params = _report_params(request)
         by = params["by"] if params["by"] in ("agent", "department") else "agent"
-        cards = selectors.scorecards(start=params["start"], end=params["end"], by=by)
-        if not policies.is_qa_admin(user):
-            if user.role == Role.SUPERVISOR:
-                team = set(
-                    User.objects.filter(departments__in=user.departments.all()).values_list(
-                        "username", flat=True
-                    )
-                )
-                mine = set(user.departments.values_list("slug", flat=True))
-                cards = [c for c in cards if c[by] in (team if by == "agent" else mine)]
-            else:
-                cards = [c for c in cards if by == "agent" and c["agent"] == user.username]
+        cards = selectors.scorecards_visible_to(
+            user, start=params["start"], end=params["end"], by=by
+        )
         trend = selectors.pass_rate_trend(start=params["start"], end=params["end"])
         return Response(
             {
@@ -332,9 +323,7 @@ class ScorecardView(APIView):
                 "end": params["end"],
                 "by": by,
                 "scorecards": cards,
-                "trend": trend
-                if policies.is_qa_admin(user) or user.role == Role.SUPERVISOR
-                else [],
+                "trend": trend if policies.sees_team_reports(user) else [],
             }
         )
 
@@ -345,7 +334,7 @@ class PatternView(APIView):
     @extend_schema(parameters=REPORT_PARAMS, responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         user = _user(request)
-        if not (policies.is_qa_admin(user) or user.role == Role.SUPERVISOR):
+        if not policies.sees_team_reports(user):
             raise PermissionDenied("Pattern reports are for supervisors and QA.")
         params = _report_params(request)
         by = params["by"] if params["by"] in ("service", "department", "month") else "service"

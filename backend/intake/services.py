@@ -394,12 +394,9 @@ def _screen_and_record_note(
 ) -> None:
     """C4/C5 before a written update leaves: blocked or held for a reason (public), flagged for
     QA (internal). Public notes, and flagged internal ones, become interactions QA can sample."""
-    try:
-        screening = courtesy_check_note(text=text, public=public, override_reason=override_reason)
-    except InvalidInput as exc:
-        if field != "text" and "text" in exc.errors:
-            exc.errors[field] = exc.errors.pop("text")
-        raise
+    screening = courtesy_check_note(
+        text=text, public=public, override_reason=override_reason, field=field
+    )
     if not public and not screening.flags:
         return
     interaction_record(

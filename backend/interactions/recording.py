@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 MAX_OVERRIDE_REASON = 500
 
 
-def courtesy_check_note(*, text: str, public: bool, override_reason: str = "") -> Screening:
+def courtesy_check_note(
+    *, text: str, public: bool, override_reason: str = "", field: str = "text"
+) -> Screening:
     """Screen a note before it is saved. Public notes: a C5 hit blocks sending; other flags
     stop it until the writer rewords it or gives a reason to send it as is. Internal notes
     are never blocked (the flags go to QA)."""
@@ -32,13 +34,13 @@ def courtesy_check_note(*, text: str, public: bool, override_reason: str = "") -
     flagged = [f"{f.c_id}: \u201c{f.text}\u201d \u2014 {f.explanation}" for f in screening.flags]
     if screening.blocked:
         raise InvalidInput(
-            {"text": ["This note cannot be sent.", *flagged], "courtesy": screening.as_dict()}
+            {field: ["This note cannot be sent.", *flagged], "courtesy": screening.as_dict()}
         )
     reason = override_reason.strip()
     if not reason:
         raise InvalidInput(
             {
-                "text": flagged,
+                field: flagged,
                 "courtesy_override_reason": [
                     "Reword the note using the suggestions, or give a reason to send it as is."
                 ],

@@ -2,8 +2,8 @@
 
 from django.db.models import QuerySet
 
-from accounts.models import User
-from interactions.models import Commitment, CommitmentStatus, Interaction, InteractionKind
+from accounts.models import Role, User
+from interactions.models import Commitment, Interaction, InteractionKind
 
 
 def calls_visible_to(user: User) -> QuerySet[Interaction]:
@@ -19,12 +19,8 @@ def commitments_visible_to(user: User) -> QuerySet[Commitment]:
     commitments = Commitment.objects.select_related("owner", "made_by", "service_request")
     if user.is_city_admin:
         return commitments
-    if user.role == "supervisor":
+    if user.role == Role.SUPERVISOR:
         return commitments.filter(department__in=user.departments.all()) | commitments.filter(
             owner=user
         )
     return commitments.filter(owner=user) | commitments.filter(made_by=user)
-
-
-def broken_commitments_count(**filters: object) -> int:
-    return Commitment.objects.filter(status=CommitmentStatus.BROKEN, **filters).count()

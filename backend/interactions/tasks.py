@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from celery import shared_task
 
 from interactions import services
@@ -7,8 +9,6 @@ REMIND_BEFORE_MINUTES = 30
 
 @shared_task(name="interactions.remind_commitments")
 def remind_commitments() -> int:
-    from datetime import timedelta
-
     return len(services.commitments_remind_due(within=timedelta(minutes=REMIND_BEFORE_MINUTES)))
 
 

@@ -9,6 +9,11 @@ def is_qa_admin(user: User) -> bool:
     return user.is_city_admin or user.role == Role.QA_ADMIN
 
 
+def sees_team_reports(user: User) -> bool:
+    """Trends and pattern reports: supervisors and QA admins."""
+    return is_qa_admin(user) or user.role == Role.SUPERVISOR
+
+
 def can_review(user: User) -> bool:
     return user.role in (Role.QA_REVIEWER, Role.QA_ADMIN, Role.SUPERVISOR) or user.is_city_admin
 

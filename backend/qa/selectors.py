@@ -232,6 +232,24 @@ def scorecards(*, start: date, end: date, by: str = "agent") -> list[dict[str, A
     return sorted(cards, key=lambda c: (-c["pass_rate_shrunk"], str(c[by])))
 
 
+def scorecards_visible_to(user: User, *, start: date, end: date, by: str) -> list[dict[str, Any]]:
+    """QA admins see every card; supervisors their team's agents and their departments;
+    everyone else only their own agent card."""
+    cards = scorecards(start=start, end=end, by=by)
+    if policies.is_qa_admin(user):
+        return cards
+    if user.role == Role.SUPERVISOR:
+        allowed = set(
+            User.objects.filter(departments__in=user.departments.all()).values_list(
+                "username", flat=True
+            )
+            if by == "agent"
+            else user.departments.values_list("slug", flat=True)
+        )
+        return [c for c in cards if c[by] in allowed]
+    return [c for c in cards if by == "agent" and c["agent"] == user.username]
+
+
 def _satisfaction(start: date, end: date, by: str) -> dict[str, float]:
     """Mean survey satisfaction on the requests each agent (or department) handled."""
     field = "agent__username" if by == "agent" else "agent__departments__slug"

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from core.errors import InvalidInput
+from intake.models import ServiceRequest
 from intake.policies import ensure
 from interactions.models import Interaction, InteractionKind
 from qa import policies
@@ -203,8 +204,6 @@ def _risk_signals(interactions: Sequence[Interaction]) -> dict[str, set[str]]:
     ).values_list("requests", "satisfaction", "courteous")
     low = {r for r, s, _ in surveys if s is not None and s <= LOW_SATISFACTION}
     rude = {r for r, _, c in surveys if c is False}
-    from intake.models import ServiceRequest  # read only: which requests went wrong
-
     troubled = set(
         ServiceRequest.objects.filter(pk__in=request_ids)
         .filter(Q(promise_broken=True) | Q(transfers__isnull=False))

@@ -76,13 +76,12 @@ def requests_bulk_change_status(
         raise InvalidInput.field("requests", f"Unknown requests: {', '.join(missing[:10])}.")
     if note.strip():
         # One note for all of them: screened once, so its flags are reported once (C4, C5).
-        try:
-            courtesy_check_note(
-                text=note.strip(), public=True, override_reason=courtesy_override_reason
-            )
-        except InvalidInput as exc:
-            exc.errors["note"] = exc.errors.pop("text")
-            raise
+        courtesy_check_note(
+            text=note.strip(),
+            public=True,
+            override_reason=courtesy_override_reason,
+            field="note",
+        )
     changed = []
     for public_id in ids:
         try:
