@@ -574,6 +574,8 @@ def calibration_consensus_record(
     ensure(policies.is_qa_admin(actor), "Only QA administrators record the consensus.")
     if not calibration_is_complete(session):
         raise InvalidInput.field("session", "Everyone must submit before the consensus.")
+    if not session.interactions.filter(pk=interaction.pk).exists():
+        raise InvalidInput.field("interaction", "This interaction is not part of the session.")
     item = session.rubric.items.filter(code=item_code).first()
     if item is None:
         raise InvalidInput.field("item", "Not an item of this session's rubric.")
