@@ -213,34 +213,36 @@ def test_broker_down_the_change_commits_and_the_sweep_sends_later(
 ) -> None:
     from kombu.exceptions import OperationalError
 
-    from notifications.tasks import deliver_outbox_message
+    from notifications.tasks import deliver_outbox_message, dispatch_outbox
 
     created = make_request(pothole, requester=MARIA)
 
-    attempts: list[int] = []
+    attempts: list[str] = []
 
-    def broker_down(message_id: int) -> None:
-        attempts.append(message_id)
+    def broker_down() -> None:
+        attempts.append("dispatch")
         raise OperationalError("Error 111 connecting to redis: Connection refused.")
 
-    monkeypatch.setattr(deliver_outbox_message, "delay", broker_down)
-    with django_capture_on_commit_callbacks(execute=True):
-        service_request_change_status(
-            service_request=created, to_status=Status.IN_PROGRESS, actor=worker
-        )
-    assert attempts  # it really tried to queue, and the failure did not undo the change
+    monkeypatch.setattr(dispatch_outbox, "delay", broker_down)
+    for to_status in (Status.IN_PROGRESS, Status.ON_HOLD):
+        with django_capture_on_commit_callbacks(execute=True):
+            service_request_change_status(
+                service_request=created, to_status=to_status, actor=worker, note="Parts due."
+            )
+    # It really tried to queue, after each commit (a failed try does not silence the next),
+    # and the failures did not undo the changes.
+    assert attempts == ["dispatch", "dispatch"]
     created.refresh_from_db()
-    assert created.status == Status.IN_PROGRESS  # the change stands
-    waiting = OutboxMessage.objects.get(kind="status_changed")
-    assert waiting.status == MessageStatus.PENDING
+    assert created.status == Status.ON_HOLD  # the changes stand
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {MessageStatus.PENDING}
     queued: list[int] = []
     monkeypatch.setattr(deliver_outbox_message, "delay", queued.append)  # the broker is back
     settings.CIVIC311_OUTBOX_SWEEP_GRACE_SECONDS = 0
-    assert outbox.outbox_sweep() == 2
+    assert outbox.outbox_sweep() == 3
     for message_id in queued:
         outbox.outbox_deliver(message_id=message_id)
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 3
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -265,21 +267,34 @@ def test_every_template_is_plain_and_courteous(
         assert "routing" not in text
 
 
-def test_messages_are_queued_for_delivery_right_after_commit(
+def test_commits_wake_one_dispatch_which_queues_each_new_message_once(
     pothole: Service,
     worker: User,
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from notifications.tasks import deliver_outbox_message
+    from notifications.tasks import deliver_outbox_message, dispatch_outbox
 
+    woken: list[str] = []
     queued: list[int] = []
+    monkeypatch.setattr(dispatch_outbox, "delay", lambda: woken.append("dispatch"))
     monkeypatch.setattr(deliver_outbox_message, "delay", queued.append)
     with django_capture_on_commit_callbacks(execute=True):
         created = make_request(pothole, requester=MARIA)
-    assert queued == [OutboxMessage.objects.get(request=created).pk]
+    assert woken == ["dispatch"]
+    assert queued == []  # deliveries are queued by the dispatch, not by the writer
     with django_capture_on_commit_callbacks(execute=True):
         service_request_change_status(
             service_request=created, to_status=Status.IN_PROGRESS, actor=worker
         )
-    assert queued[-1] == OutboxMessage.objects.get(kind="status_changed").pk
+    assert woken == ["dispatch"]  # one dispatch is already on its way: it takes both
+    assert outbox.outbox_dispatch() == 2
+    assert sorted(queued) == sorted(OutboxMessage.objects.values_list("pk", flat=True))
+    assert outbox.outbox_dispatch() == 0  # each message is handed over once
+    with django_capture_on_commit_callbacks(execute=True):
+        service_request_change_status(
+            service_request=created, to_status=Status.ON_HOLD, actor=worker, note="Parts due."
+        )
+    assert woken == ["dispatch", "dispatch"]  # the dispatch has run: the next commit wakes one
+    assert outbox.outbox_dispatch() == 1
+    assert len(queued) == len(set(queued)) == OutboxMessage.objects.count() == 3

@@ -5,6 +5,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -123,3 +124,32 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_rate_counter_counts_within_one_window_and_tells_the_time_left() -> None:
+    from django.core.cache import caches
+
+    from core.cache import RedisCache
+
+    cache = caches["default"]
+    assert isinstance(cache, RedisCache)
+    assert cache.counter_incr("calls", timeout=60) == (1, 60)
+    count, left = cache.counter_incr("calls", timeout=60)
+    assert count == 2
+    assert 0 < left <= 60  # the window runs from the first call: a call does not extend it
+    assert cache.counter_incr("other-calls", timeout=60)[0] == 1
+
+
+@pytest.mark.django_db
+def test_staff_api_is_throttled_per_user(
+    make_user: Any, client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.throttles import StaffRateThrottle
+
+    monkeypatch.setattr(StaffRateThrottle, "THROTTLE_RATES", {"user": "2/minute"})
+    first, second = client_for(make_user("agent")), client_for(make_user("agent"))
+    assert [first.get("/api/v1/services/").status_code for _ in range(2)] == [200, 200]
+    throttled = first.get("/api/v1/services/")
+    assert throttled.status_code == 429
+    assert 1 <= int(throttled["Retry-After"]) <= 60
+    assert second.get("/api/v1/services/").status_code == 200  # counted per user

@@ -226,6 +226,17 @@ def test_assignee_must_work_for_the_owning_department(
     assert "assignee" in response.json()
 
 
+def test_public_ids_keep_every_digit_past_six(pothole: Service) -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval('intake_request_number_seq', 9999999)")
+    created = make_request(pothole)
+    assert created.public_id == f"{timezone.now():%y}-10000000"
+    assert ServiceRequest.objects.get(pk=created.pk).public_id == created.public_id
+
+
 def test_public_ids_are_unique_and_readable(pothole: Service) -> None:
     ids = {make_request(pothole).public_id for _ in range(5)}
     assert len(ids) == 5

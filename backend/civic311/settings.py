@@ -101,11 +101,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# Server-side binding lets psycopg prepare statements a connection runs often, so the hot
-# intake queries are planned once per connection instead of on every request.
-DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
-    "DATABASE_SERVER_SIDE_BINDING", True
-)
+# Server-side binding plus a prepare threshold let psycopg prepare the statements a connection
+# runs often (after 5 runs), so the hot intake statements are parsed and planned once per
+# connection instead of on every request. Django leaves preparing off unless a threshold is
+# given; set DATABASE_PREPARE_THRESHOLD=0 behind a pooler that cannot keep prepared
+# statements (PgBouncer in transaction mode before 1.21).
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options["server_side_binding"] = env_bool("DATABASE_SERVER_SIDE_BINDING", True)
+_prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
+if _db_options["server_side_binding"] and _prepare_threshold > 0:
+    _db_options["prepare_threshold"] = _prepare_threshold
 # GDAL older than 3.9 (Debian 12 ships 3.6) cannot block file/network access from spatial
 # references. Geometry input is GeoJSON from administrators only, parsed with srid forced.
 SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS", ["gis.W001"])
@@ -168,7 +173,7 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttles.StaffRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env_str("CIVIC311_STAFF_API_RATE", "6000/hour"),
         # Open311: per API key for clients, per address for anonymous callers.
@@ -201,7 +206,7 @@ SPECTACULAR_SETTINGS = {
 REDIS_URL = env_str("REDIS_URL", None if PRODUCTION else "redis://127.0.0.1:56379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.RedisCache",
         # Tests get their own Redis database, which they empty before each test.
         "LOCATION": env_str(
             "CACHE_URL", REDIS_URL.rsplit("/", 1)[0] + ("/2" if ENVIRONMENT == "test" else "/1")

@@ -1,5 +1,6 @@
 """Services the city offers, the requests residents make, and each request's history."""
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -127,9 +128,21 @@ class Priority(models.IntegerChoices):
     URGENT = 4, "Urgent"
 
 
+def new_request_token() -> str:
+    """The secret an Open311 client holds for its request until it has a public id."""
+    return secrets.token_urlsafe(24)
+
+
 class ServiceRequest(models.Model):
-    public_id = models.CharField(max_length=32, unique=True, editable=False)
-    token = models.CharField(max_length=64, unique=True, editable=False)
+    # "26-001234": short enough to read over the phone (C11), unique through a sequence; the
+    # database fills it in on insert (intake_next_public_id) and returns it, one round trip.
+    public_id = models.CharField(
+        max_length=32,
+        unique=True,
+        editable=False,
+        db_default=models.Func(function="intake_next_public_id", output_field=models.CharField()),
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False, default=new_request_token)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
     attributes = models.JSONField(default=dict, blank=True)
     description = models.TextField(blank=True)

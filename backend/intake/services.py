@@ -3,7 +3,6 @@
 Status changes happen only through `_move`, which applies the transition table.
 """
 
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Value
 from django.utils import timezone
 
@@ -29,6 +28,7 @@ from intake.models import (
     Service,
     ServiceRequest,
     Transfer,
+    new_request_token,
 )
 from intake.selectors import at_risk_q, service_requests_possible_duplicates, with_at_risk
 from intake.statuses import NOTE_REQUIRED, OPEN_STATUSES, Status, can_move, is_closed
@@ -56,14 +56,6 @@ class Requester:
     phone: str = ""
     language: str = "en"
     channel: str = ContactChannel.NONE
-
-
-def _next_public_id(at: datetime) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval('intake_request_number_seq')")
-        (number,) = cursor.fetchone()
-    # Short enough to read over the phone (C11), unique through the sequence.
-    return f"{at:%y}-{number:06d}"
 
 
 def _validate_requester(requester: Requester) -> dict[str, list[str]]:
@@ -151,8 +143,12 @@ def service_request_create(
     priority: int = Priority.NORMAL,
     actor: User | None = None,
     received_at: datetime | None = None,
+    token: str = "",
 ) -> ServiceRequest:
-    """Take a request from any channel: validate, route, record. Actor None means a resident."""
+    """Take a request from any channel: validate, route, record. Actor None means a resident.
+
+    A caller that must know the request's token before it exists (Open311 idempotency) can
+    pass one made by `new_request_token`."""
     if actor is not None:
         policies.ensure(policies.can_create_request(actor), "You cannot log service requests.")
     errors = _validate_intake(
@@ -184,8 +180,7 @@ def service_request_create(
         channel=channel,
     )
     service_request = ServiceRequest.objects.create(
-        public_id=_next_public_id(received),
-        token=secrets.token_urlsafe(24),
+        token=token or new_request_token(),
         service=service,
         attributes=cleaned_attributes,
         description=description.strip(),

@@ -1,5 +1,9 @@
 """Writing messages into the outbox with the change that causes them, and delivering them.
 
+After the change commits, the writer only wakes the dispatcher (one cache call); the
+dispatcher claims every new message and queues one delivery task each. Many commits share
+one dispatch, so a busy intake does not publish a broker message per resident message.
+
 Delivery holds the message's row lock while it sends: if the worker dies mid-send, its
 transaction dies with it, the message is still pending, and the next worker sends it.
 A message is marked sent in the same transaction that sent it, so it is never sent twice
@@ -13,7 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -39,6 +45,12 @@ from notifications.transports import (
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+DISPATCH_BATCH = 500
+# Set while a dispatch is queued and has not started: commits in between need not queue
+# another. It expires, so a lost dispatch task holds nothing up for long (and the sweep
+# catches up anyway).
+DISPATCH_WAKE_KEY = "notifications:outbox:dispatch-queued"
+DISPATCH_WAKE_SECONDS = 10
 SURVEYED_CLOSURES = {Status.RESOLVED, Status.CLOSED_NO_ACTION}
 STAFF_ALERT_TITLES: dict[str, str] = {
     MessageKind.AT_RISK: "At risk",
@@ -218,13 +230,45 @@ def outbox_enqueue_staff_alert(
 
 
 def _save_and_queue(messages: list[OutboxMessage]) -> list[OutboxMessage]:
-    """Store the messages now; queue their delivery once the transaction has committed."""
-    # No ignore_conflicts: PostgreSQL returns no ids then, and the ids are what gets queued.
+    """Store the messages now; wake the dispatcher once the transaction has committed."""
     created = OutboxMessage.objects.bulk_create(messages)
-    ids = [m.pk for m in created if m.pk is not None]
-    if ids:
-        transaction.on_commit(lambda: _queue(ids), robust=True)
+    if created:
+        transaction.on_commit(_wake_dispatcher, robust=True)
     return created
+
+
+def _wake_dispatcher() -> None:
+    from notifications.tasks import dispatch_outbox  # tasks import this module
+
+    if not cache.add(DISPATCH_WAKE_KEY, 1, timeout=DISPATCH_WAKE_SECONDS):
+        return  # a dispatch is queued and has not started: it will claim these messages
+    try:
+        dispatch_outbox.delay()
+    except Exception:  # broker down: the sweep will send them; the change is committed
+        cache.delete(DISPATCH_WAKE_KEY)
+        logger.warning("outbox: could not queue a dispatch; the sweep will")
+
+
+def outbox_dispatch(*, batch: int = DISPATCH_BATCH) -> int:
+    """Claim every new message that is due and queue its delivery; return how many."""
+    # First, so a commit from now on queues another dispatch: nothing falls in between.
+    cache.delete(DISPATCH_WAKE_KEY)
+    total = 0
+    while True:
+        with transaction.atomic():
+            now = timezone.now()
+            ids = list(
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(status=MessageStatus.PENDING, queued_at=None, next_attempt_at__lte=now)
+                .order_by("next_attempt_at", "id")
+                .values_list("pk", flat=True)[:batch]
+            )
+            OutboxMessage.objects.filter(pk__in=ids).update(queued_at=now)
+        if ids:
+            _queue(ids)
+        total += len(ids)
+        if len(ids) < batch:
+            return total
 
 
 def _queue(ids: list[int]) -> None:
@@ -310,11 +354,15 @@ def _record_sent(message: OutboxMessage) -> None:
 def outbox_sweep(*, limit: int = 500) -> int:
     """Queue every due pending message again: after a broker outage, a dead worker, a retry."""
     grace = timezone.now() - timedelta(seconds=settings.CIVIC311_OUTBOX_SWEEP_GRACE_SECONDS)
-    due = list(
-        OutboxMessage.objects.filter(status=MessageStatus.PENDING, next_attempt_at__lte=grace)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    with transaction.atomic():
+        due = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(status=MessageStatus.PENDING, next_attempt_at__lte=grace)
+            .filter(Q(queued_at=None) | Q(queued_at__lte=grace))
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        OutboxMessage.objects.filter(pk__in=due).update(queued_at=timezone.now())
     if due:
         _queue(due)
     return len(due)

@@ -1,6 +1,6 @@
 from celery import Task, shared_task
 
-from notifications.services import outbox_deliver, outbox_sweep
+from notifications.services import outbox_deliver, outbox_dispatch, outbox_sweep
 
 
 @shared_task(bind=True, name="notifications.deliver", ignore_result=True, max_retries=None)
@@ -16,3 +16,9 @@ def deliver_outbox_message(self: Task, message_id: int) -> str:  # type: ignore[
 def sweep_outbox() -> int:
     """Safety net: messages whose task was lost (broker down, worker killed) are queued again."""
     return outbox_sweep()
+
+
+@shared_task(name="notifications.dispatch", ignore_result=True)
+def dispatch_outbox() -> int:
+    """Hand every new message to a delivery task; woken after the commits that wrote them."""
+    return outbox_dispatch()

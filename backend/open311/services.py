@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import InvalidInput
-from intake.models import Channel, ContactChannel, Service, ServiceRequest
+from intake.models import Channel, ContactChannel, Service, ServiceRequest, new_request_token
 from intake.services import Requester, service_request_create
 from open311.models import ApiKey
 
@@ -124,7 +124,7 @@ class Submission:
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _create(submission: Submission) -> ServiceRequest:
+def _create(submission: Submission, token: str = "") -> ServiceRequest:
     location = (
         Point(submission.long, submission.lat, srid=4326)
         if submission.lat is not None and submission.long is not None
@@ -154,6 +154,7 @@ def _create(submission: Submission) -> ServiceRequest:
             phone=submission.phone,
             channel=channel,
         ),
+        token=token,
     )
 
 
@@ -164,20 +165,22 @@ def open311_request_submit(*, api_key: ApiKey, submission: Submission) -> Servic
         return _create(submission)
     cache_key = f"open311:submission:{submission.fingerprint(api_key)}"
     window = settings.CIVIC311_OPEN311_IDEMPOTENCY_SECONDS
-    if cache.add(cache_key, "", timeout=window):
+    # The first attempt claims the fingerprint with the token its request will carry: one
+    # cache call, and a repeat can find that request by its token once it is committed.
+    token = new_request_token()
+    if cache.add(cache_key, token, timeout=window):
         try:
-            created = _create(submission)
+            return _create(submission, token)
         except BaseException:
             cache.delete(cache_key)
             raise
-        cache.set(cache_key, created.pk, timeout=window)
-        return created
     deadline = time.monotonic() + IDEMPOTENCY_WAIT_SECONDS
     while True:
-        existing = cache.get(cache_key)
-        if existing:
-            return ServiceRequest.objects.get(pk=existing)
-        if existing is None or time.monotonic() > deadline:
+        first_token = cache.get(cache_key)
+        if first_token is None or time.monotonic() > deadline:
             # The first attempt failed or vanished: this one is taken on its own.
-            return _create(submission)
+            return _create(submission, token)
+        existing = ServiceRequest.objects.filter(token=first_token).first()
+        if existing is not None:
+            return existing
         time.sleep(0.05)

@@ -3,12 +3,12 @@
 from typing import Any
 
 from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle
 
+from core.throttles import CountingRateThrottle
 from open311.services import api_key_find
 
 
-class Open311ClientThrottle(SimpleRateThrottle):
+class Open311ClientThrottle(CountingRateThrottle):
     def get_rate(self) -> str | None:
         return None  # chosen per request in allow_request
 

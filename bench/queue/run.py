@@ -26,33 +26,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "backend")]
+
+from bench.databases import bench_database_url, ensure_database  # noqa: E402
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def bench_database_url() -> str:
-    base = os.environ["DATABASE_URL"]
-    head, _, name = base.rpartition("/")
-    return f"{head}/{name.split('?')[0]}_bench"
-
-
-def ensure_database(url: str) -> None:
-    head, _, name = url.rpartition("/")
-    admin = head.replace("postgis://", "postgresql://") + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            log(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')
-    with psycopg.connect(url.replace("postgis://", "postgresql://"), autocommit=True) as conn:
-        conn.execute("SET client_min_messages = warning")
-        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
 
 
 FILL_SQL = """
@@ -236,7 +217,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1000)
     args = parser.parse_args()
 
-    url = bench_database_url()
+    url = bench_database_url("bench")
     ensure_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic311.settings")
