@@ -33,7 +33,7 @@ lint: provision
 	$(VENV)/ruff format --check .
 
 typecheck: provision
-	@$(WITH_ENV) $(VENV)/mypy backend routing frontend tests manage.py $(wildcard bench/*/*.py)
+	@$(WITH_ENV) $(VENV)/mypy backend routing frontend tests manage.py $(wildcard bench/*.py bench/*/*.py)
 
 pytest: provision
 	@$(WITH_ENV) $(VENV)/pytest $(PYTEST_ARGS)

@@ -270,6 +270,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "interactions.remind_commitments",
         "schedule": timedelta(minutes=5),
     },
+    "record-submission-interactions": {
+        "task": "interactions.record_submissions",
+        "schedule": timedelta(minutes=1),
+    },
     "mark-broken-commitments": {
         "task": "interactions.mark_broken_commitments",
         "schedule": timedelta(minutes=5),

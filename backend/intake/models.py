@@ -143,7 +143,11 @@ class ServiceRequest(models.Model):
         db_default=models.Func(function="intake_next_public_id", output_field=models.CharField()),
     )
     token = models.CharField(max_length=64, unique=True, editable=False, default=new_request_token)
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
+    # No index of its own on service or department: the composite indexes below start with
+    # them, and every index is one more write on each intake.
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="requests", db_index=False
+    )
     attributes = models.JSONField(default=dict, blank=True)
     description = models.TextField(blank=True)
     location = gis.PointField(geography=True, srid=4326, null=True, blank=True)
@@ -162,7 +166,9 @@ class ServiceRequest(models.Model):
     )
 
     channel = models.CharField(max_length=16, choices=Channel.choices)
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="requests")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="requests", db_index=False
+    )
     unit = models.ForeignKey(
         WorkUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
     )
@@ -255,7 +261,10 @@ class AppendOnlyError(RuntimeError):
 class RequestEvent(models.Model):
     """One line of a request's history. Append-only (also enforced by a database trigger)."""
 
-    request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="events")
+    # Indexed by event_request_at_idx (request, at).
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(

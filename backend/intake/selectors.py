@@ -1,7 +1,9 @@
 """Reads on services and service requests."""
 
+import time
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
@@ -62,6 +64,24 @@ def service_request_with_timeline(queryset: QuerySet[ServiceRequest]) -> QuerySe
     )
 
 
+# Which services share a group, remembered per process for a minute: every intake asks, and
+# the catalogue changes rarely (a service moved to a group finds its duplicates a minute later).
+_group_members: dict[str, tuple[float, list[int]]] = {}
+GROUP_MEMBERS_TTL_SECONDS = 60.0
+
+
+def _same_problem_service_ids(service: Service) -> list[int]:
+    if not service.group:
+        return [service.pk]
+    ttl = GROUP_MEMBERS_TTL_SECONDS if settings.ENVIRONMENT != "test" else 0
+    now = time.monotonic()
+    remembered = _group_members.get(service.group)
+    if remembered is None or now - remembered[0] >= ttl:
+        ids = list(Service.objects.filter(group=service.group).values_list("pk", flat=True))
+        remembered = _group_members[service.group] = (now, ids)
+    return sorted({service.pk, *remembered[1]})
+
+
 def service_requests_possible_duplicates(
     *,
     service: Service,
@@ -76,12 +96,10 @@ def service_requests_possible_duplicates(
     complaint a block. The distance test runs on the indexed geography column.
     """
     since = (at or timezone.now()) - timedelta(days=service.duplicate_window_days)
-    same_problem = Q(service=service)
-    if service.group:
-        same_problem |= Q(service__group=service.group)
+    # Service ids rather than a join on the group: the query is planned on every intake.
     candidates = (
         ServiceRequest.objects.filter(
-            same_problem,
+            service__in=_same_problem_service_ids(service),
             status__in=OPEN_STATUSES,
             created_at__gte=since,
             location__dwithin=(location, D(m=service.duplicate_radius_m)),

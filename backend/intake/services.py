@@ -33,7 +33,7 @@ from intake.models import (
 from intake.selectors import at_risk_q, service_requests_possible_duplicates, with_at_risk
 from intake.statuses import NOTE_REQUIRED, OPEN_STATUSES, Status, can_move, is_closed
 from interactions.models import InteractionKind
-from interactions.recording import courtesy_check_note, interaction_record, submission_kind
+from interactions.recording import courtesy_check_note, interaction_record
 from notifications.services import outbox_enqueue_for_event, outbox_enqueue_staff_alert
 from routing_adapter.selectors import location_in_city, route_request, routing_desk
 from routing_adapter.services import routing_feedback_record
@@ -249,17 +249,8 @@ def service_request_create(
             ),
         ]
     )
-    submission = submission_kind(channel)
-    if submission is not None:
-        interaction_record(
-            kind=submission,
-            at=received,
-            department=decision.department,
-            service=service,
-            requests=[service_request],
-            text=description,
-            language=requester.language,
-        )
+    # A web or app submission becomes an interaction for QA a minute later, in bulk
+    # (interactions_record_submissions): nothing here needs it.
     outbox_enqueue_for_event(event=routed_event, new_request=True)
     return service_request
 

@@ -32,12 +32,13 @@ class Interaction(models.Model):
     # A random id: the QA sample is a keyed hash of it, so it must not be guessable or ordered.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=20, choices=InteractionKind.choices)
-    agent = models.ForeignKey(
+    agent = models.ForeignKey(  # indexed by interaction_agent_idx (agent, started_at)
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="interactions",
+        db_index=False,
         help_text="The member of staff who spoke or wrote; empty for automatic messages.",
     )
     department = models.ForeignKey(

@@ -106,8 +106,5 @@ def screening_fields(screening: Screening | None) -> dict[str, object]:
     }
 
 
-def submission_kind(channel: str) -> str | None:
-    """Which interaction a request's intake channel is (phone calls are logged by agents)."""
-    return {"web": InteractionKind.WEB_SUBMISSION, "app": InteractionKind.APP_SUBMISSION}.get(
-        channel
-    )
+# Which interaction a request's intake channel is (phone calls are logged by agents).
+SUBMISSION_KINDS = {"web": InteractionKind.WEB_SUBMISSION, "app": InteractionKind.APP_SUBMISSION}

@@ -27,7 +27,7 @@ from interactions.models import (
     InteractionKind,
     MessageKind,
 )
-from interactions.recording import screening_fields
+from interactions.recording import SUBMISSION_KINDS, screening_fields
 from qa.screener import screen
 
 MAX_TEXT = 4000
@@ -403,3 +403,57 @@ def commitment_send_reminder(*, commitment_id: int) -> bool:
         recipient_list=[commitment.owner.email],
     )
     return True
+
+
+# How far back a missed submission is still recorded (the job runs every minute).
+SUBMISSION_LOOKBACK = timedelta(days=2)
+
+
+def interactions_record_submissions(*, batch: int = 1000) -> int:
+    """Record recent web and app submissions as interactions; return how many.
+
+    Done in bulk by a job a minute after the fact rather than by intake itself: neither the
+    resident nor the answer needs the record, and a request and its link written one at a
+    time cost intake two statements of its few."""
+    since = timezone.now() - SUBMISSION_LOOKBACK
+    through = Interaction.requests.through
+    total = 0
+    while True:
+        with transaction.atomic():
+            # Locked (and skipped when locked) so two runs never record one request twice.
+            submissions = list(
+                ServiceRequest.objects.select_for_update(
+                    skip_locked=True, no_key=True, of=("self",)
+                )
+                .filter(channel__in=list(SUBMISSION_KINDS), created_at__gte=since)
+                .exclude(interactions__kind__in=list(SUBMISSION_KINDS.values()))
+                .only(
+                    "channel",
+                    "created_at",
+                    "department",
+                    "service",
+                    "description",
+                    "requester_language",
+                )
+                .order_by("created_at")[:batch]
+            )
+            records = [
+                Interaction(
+                    kind=SUBMISSION_KINDS[submission.channel],
+                    started_at=submission.created_at,
+                    ended_at=submission.created_at,
+                    department_id=submission.department_id,
+                    service_id=submission.service_id,
+                    text=submission.description,
+                    language=submission.requester_language,
+                )
+                for submission in submissions
+            ]
+            Interaction.objects.bulk_create(records)
+            through.objects.bulk_create(
+                through(interaction_id=record.pk, servicerequest_id=submission.pk)
+                for record, submission in zip(records, submissions, strict=True)
+            )
+        total += len(submissions)
+        if len(submissions) < batch:
+            return total

@@ -12,6 +12,11 @@ def remind_commitments() -> int:
     return len(services.commitments_remind_due(within=timedelta(minutes=REMIND_BEFORE_MINUTES)))
 
 
+@shared_task(name="interactions.record_submissions")
+def record_submissions() -> int:
+    return services.interactions_record_submissions()
+
+
 @shared_task(name="interactions.mark_broken_commitments")
 def mark_broken_commitments() -> int:
     return services.commitments_mark_broken()

@@ -39,8 +39,8 @@ class OutboxMessage(models.Model):
     request = models.ForeignKey(
         ServiceRequest, on_delete=models.PROTECT, related_name="outbox_messages"
     )
-    event = models.ForeignKey(
-        RequestEvent, on_delete=models.PROTECT, related_name="outbox_messages"
+    event = models.ForeignKey(  # indexed by the unique constraint, which starts with it
+        RequestEvent, on_delete=models.PROTECT, related_name="outbox_messages", db_index=False
     )
     kind = models.CharField(max_length=20, choices=MessageKind.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices)
@@ -52,7 +52,7 @@ class OutboxMessage(models.Model):
         max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(db_index=True)
+    next_attempt_at = models.DateTimeField()  # indexed by outbox_due_idx (status, next_attempt_at)
     # When its delivery was last handed to a worker; empty until the dispatcher claims it.
     queued_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from intake.models import Service
 from interactions.models import Interaction, InteractionKind
+from interactions.services import interactions_record_submissions
 from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +126,8 @@ def test_web_and_app_submissions_are_interactions(pothole: Service) -> None:
     web = make_request(pothole)
     app = make_request(pothole, channel="app", address="2 Elm St")
     phone = make_request(pothole, channel="phone", address="3 Elm St")
+    assert interactions_record_submissions() == 2
+    assert interactions_record_submissions() == 0  # each is recorded once
     kinds = {i.requests.get().pk: i.kind for i in Interaction.objects.all()}
     assert kinds == {
         web.pk: InteractionKind.WEB_SUBMISSION,
