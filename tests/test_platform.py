@@ -153,3 +153,15 @@ def test_staff_api_is_throttled_per_user(
     assert throttled.status_code == 429
     assert 1 <= int(throttled["Retry-After"]) <= 60
     assert second.get("/api/v1/services/").status_code == 200  # counted per user
+
+
+@pytest.mark.django_db
+def test_call_logs_left_by_drf_throttles_do_not_break_the_counters(
+    make_user: Any, client_for: Any
+) -> None:
+    from django.core.cache import cache
+
+    user = make_user("agent")
+    # What DRF's UserRateThrottle kept for this user before an upgrade, for up to an hour.
+    cache.set(f"throttle_user_{user.pk}", [1.0, 2.0], 3600)
+    assert client_for(user).get("/api/v1/services/").status_code == 200

@@ -25,6 +25,9 @@ def _counter_incr(cache: BaseCache, key: str, timeout: int) -> tuple[int, int]:
 
 
 class CountingRateThrottle(SimpleRateThrottle):
+    # Not DRF's key: its keys hold lists of call times, which a counter cannot add to, and
+    # they outlive a deploy by up to a window.
+    cache_format = "throttle-count_%(scope)s_%(ident)s"
     window_left = 0
     # Set by SimpleRateThrottle from the rate; declared here for the type checker.
     num_requests: int | None
