@@ -1,19 +1,41 @@
-"""civic311's URLs plus /bench/floor: the cheapest DRF create there is, to compare against."""
+"""civic311's URLs plus two floors to compare intake against.
+
+/bench/floor is the floor the issue names: a bare DRF create view (CreateAPIView with a
+ModelSerializer) that validates the same form fields and inserts one row. /bench/floor-sql
+is stricter still: a plain serializer and one hand-written INSERT, no model at all.
+"""
 
 from typing import Any
 
 from django.db import connection
 from django.urls import include, path
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bench.intake.models import FloorRequest
+
 _TABLE_SQL = (
     "CREATE TABLE IF NOT EXISTS bench_floor "
-    "(id bigserial PRIMARY KEY, service text, description text, lat float8, long float8)"
+    "(id bigserial PRIMARY KEY, service_code text, description text, lat float8, long float8)"
 )
+
+
+class FloorModelSerializer(serializers.ModelSerializer[FloorRequest]):
+    class Meta:
+        model = FloorRequest
+        fields = ["id", "service_code", "description", "lat", "long"]
+
+
+class FloorCreateView(generics.CreateAPIView[FloorRequest]):
+    """DRF's own create view: validate, insert one row, answer 201. No routing, no checks."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes: list[Any] = []
+    serializer_class = FloorModelSerializer
 
 
 class FloorSerializer(serializers.Serializer[dict[str, Any]]):
@@ -23,9 +45,7 @@ class FloorSerializer(serializers.Serializer[dict[str, Any]]):
     long = serializers.FloatField()
 
 
-class FloorCreateView(APIView):
-    """Validate the same form fields and insert one row: no routing, no history, no checks."""
-
+class FloorSqlCreateView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     throttle_classes: list[Any] = []
@@ -36,7 +56,7 @@ class FloorCreateView(APIView):
         data = serializer.validated_data
         with connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO bench_floor (service, description, lat, long) "
+                "INSERT INTO bench_floor (service_code, description, lat, long) "
                 "VALUES (%s, %s, %s, %s) RETURNING id",
                 [data["service_code"], data["description"], data["lat"], data["long"]],
             )
@@ -51,5 +71,6 @@ def create_floor_table() -> None:
 
 urlpatterns = [
     path("bench/floor", FloorCreateView.as_view()),
+    path("bench/floor-sql", FloorSqlCreateView.as_view()),
     path("", include("civic311.urls")),
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IntakeBenchConfig(AppConfig):
+    name = "bench.intake"
+    label = "intake_bench"
