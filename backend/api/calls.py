@@ -15,6 +15,7 @@ from api import serializers as s
 from api.fields import SlugLookupField
 from api.permissions import IsStaffMember
 from api.permissions import request_user as _user
+from api.validation import validated
 from core.models import Department
 from intake import services as intake_services
 from intake.models import Service, ServiceRequest
@@ -172,19 +173,15 @@ class CallViewSet(
 
     @extend_schema(request=CallStartSerializer, responses={201: CallSerializer})
     def create(self, request: Request) -> Response:
-        body = CallStartSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        call = services.call_start(agent=_user(request), greeting=body.validated_data["greeting"])
+        body = validated(CallStartSerializer, request.data)
+        call = services.call_start(agent=_user(request), greeting=body["greeting"])
         return self._answer(call, status.HTTP_201_CREATED)
 
     @extend_schema(request=CallerSerializer, responses=CallSerializer)
     @action(detail=True, methods=["post"], serializer_class=CallerSerializer)
     def caller(self, request: Request, pk: str) -> Response:
-        body = CallerSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        call = services.call_record_caller(
-            call=self._call(), agent=_user(request), **body.validated_data
-        )
+        body = validated(CallerSerializer, request.data)
+        call = services.call_record_caller(call=self._call(), agent=_user(request), **body)
         return self._answer(call)
 
     @extend_schema(
@@ -200,11 +197,8 @@ class CallViewSet(
     )
     @action(detail=True, methods=["post"], serializer_class=ProblemSerializer)
     def problem(self, request: Request, pk: str) -> Response:
-        body = ProblemSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        call = services.call_record_problem(
-            call=self._call(), agent=_user(request), **body.validated_data
-        )
+        body = validated(ProblemSerializer, request.data)
+        call = services.call_record_problem(call=self._call(), agent=_user(request), **body)
         suggestions = service_suggestions(description=call.caller_words + "\n" + call.paraphrase)
         return Response({"call": CallSerializer(call).data, "suggestions": suggestions})
 
@@ -219,11 +213,10 @@ class CallViewSet(
     )
     def duplicate_check(self, request: Request, pk: str) -> Response:
         self._call()
-        body = DuplicateCheckSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        location = body.validated_data["location"]
+        body = validated(DuplicateCheckSerializer, request.data)
+        location = body["location"]
         found = service_requests_possible_duplicates(
-            service=body.validated_data["service"],
+            service=body["service"],
             location=Point(location["long"], location["lat"], srid=4326),
         ).select_related("service", "department")
         return Response(s.ServiceRequestSerializer(found, many=True).data)
@@ -239,9 +232,7 @@ class CallViewSet(
     )
     def open_request(self, request: Request, pk: str) -> Response:
         call = self._call()
-        body = s.ServiceRequestCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = validated(s.ServiceRequestCreateSerializer, request.data)
         location = data["location"]
         requester = dict(data["requester"])
         # The caller is the requester unless the agent said otherwise.
@@ -276,30 +267,27 @@ class CallViewSet(
     @extend_schema(request=LinkSerializer, responses=CallSerializer)
     @action(detail=True, methods=["post"], url_path="link", serializer_class=LinkSerializer)
     def link(self, request: Request, pk: str) -> Response:
-        body = LinkSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(LinkSerializer, request.data)
         user = _user(request)
-        ensure(can_view_request(user, body.validated_data["request"]), "Not your request.")
+        ensure(can_view_request(user, body["request"]), "Not your request.")
         call = services.call_link_request(
-            call=self._call(), agent=user, service_request=body.validated_data["request"]
+            call=self._call(), agent=user, service_request=body["request"]
         )
         return self._answer(call)
 
     @extend_schema(request=MessageSerializer, responses={201: CallSerializer})
     @action(detail=True, methods=["post"], serializer_class=MessageSerializer)
     def message(self, request: Request, pk: str) -> Response:
-        body = MessageSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(MessageSerializer, request.data)
         call = self._call()
-        services.call_take_message(call=call, agent=_user(request), **body.validated_data)
+        services.call_take_message(call=call, agent=_user(request), **body)
         return self._answer(call, status.HTTP_201_CREATED)
 
     @extend_schema(request=CallEndSerializer, responses=CallSerializer)
     @action(detail=True, methods=["post"], serializer_class=CallEndSerializer)
     def end(self, request: Request, pk: str) -> Response:
-        body = CallEndSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        call = services.call_end(call=self._call(), agent=_user(request), **body.validated_data)
+        body = validated(CallEndSerializer, request.data)
+        call = services.call_end(call=self._call(), agent=_user(request), **body)
         return self._answer(call)
 
 
@@ -357,9 +345,8 @@ class CommitmentViewSet(
     @extend_schema(request=CommitmentResolveSerializer, responses=CommitmentSerializer)
     @action(detail=True, methods=["post"], serializer_class=CommitmentResolveSerializer)
     def resolve(self, request: Request, pk: str) -> Response:
-        body = CommitmentResolveSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(CommitmentResolveSerializer, request.data)
         resolved = services.commitment_resolve(
-            commitment=self.get_object(), actor=_user(request), **body.validated_data
+            commitment=self.get_object(), actor=_user(request), **body
         )
         return Response(CommitmentSerializer(resolved).data)

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from api.permissions import IsStaffMember
 from api.permissions import request_user as _user
+from api.validation import validated
 from interactions.models import Interaction
 from qa import policies, selectors, services, statistics
 from qa.models import CalibrationSession, Evaluation, SamplingPeriod
@@ -112,57 +113,52 @@ class EvaluationViewSet(
     @extend_schema(request=SubmitSerializer, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"], serializer_class=SubmitSerializer)
     def submit(self, request: Request, pk: str) -> Response:
-        body = SubmitSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(SubmitSerializer, request.data)
         evaluation = services.evaluation_submit(
             evaluation=self.get_object(),
             reviewer=_user(request),
-            answers=body.validated_data["answers"],
+            answers=body["answers"],
         )
         return self._answer(evaluation)
 
     @extend_schema(request=ResponseSerializer, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"], serializer_class=ResponseSerializer)
     def acknowledge(self, request: Request, pk: str) -> Response:
-        body = ResponseSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(ResponseSerializer, request.data)
         evaluation = services.evaluation_acknowledge(
             evaluation=self.get_object(),
             agent=_user(request),
-            comment=body.validated_data["comment"],
+            comment=body["comment"],
         )
         return self._answer(evaluation)
 
     @extend_schema(request=ResponseSerializer, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"], serializer_class=ResponseSerializer)
     def dispute(self, request: Request, pk: str) -> Response:
-        body = ResponseSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(ResponseSerializer, request.data)
         evaluation = services.evaluation_dispute(
             evaluation=self.get_object(),
             agent=_user(request),
-            reason=body.validated_data["comment"],
+            reason=body["comment"],
         )
         return self._answer(evaluation)
 
     @extend_schema(request=ArbitrateSerializer, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"], serializer_class=ArbitrateSerializer)
     def arbitrate(self, request: Request, pk: str) -> Response:
-        body = ArbitrateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(ArbitrateSerializer, request.data)
         evaluation = services.evaluation_arbitrate(
             evaluation=self.get_object(),
             arbiter=_user(request),
-            note=body.validated_data["note"],
-            answers=body.validated_data.get("answers"),
+            note=body["note"],
+            answers=body.get("answers"),
         )
         return self._answer(evaluation)
 
     @extend_schema(request=CoachingSerializer, responses={201: CoachingSerializer})
     @action(detail=True, methods=["post"], serializer_class=CoachingSerializer)
     def coaching(self, request: Request, pk: str) -> Response:
-        body = CoachingSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(CoachingSerializer, request.data)
         evaluation = self.get_object()
         if evaluation.interaction.agent is None:
             raise PermissionDenied("This interaction has no agent to coach.")
@@ -170,8 +166,8 @@ class EvaluationViewSet(
             agent=evaluation.interaction.agent,
             author=_user(request),
             evaluation=evaluation,
-            c_ids=body.validated_data["c_ids"],
-            text=body.validated_data["text"],
+            c_ids=body["c_ids"],
+            text=body["text"],
         )
         return Response({"c_ids": note.c_ids, "text": note.text}, status=201)
 
@@ -214,13 +210,12 @@ class CalibrationViewSet(
 
     @extend_schema(request=CalibrationCreateSerializer, responses={201: CalibrationSerializer})
     def create(self, request: Request) -> Response:
-        body = CalibrationCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(CalibrationCreateSerializer, request.data)
         session = services.calibration_session_create(
-            title=body.validated_data["title"],
+            title=body["title"],
             created_by=_user(request),
-            interactions=body.validated_data["interactions"],
-            participants=body.validated_data["participants"],
+            interactions=body["interactions"],
+            participants=body["participants"],
         )
         return Response(CalibrationSerializer(session).data, status=201)
 
@@ -299,10 +294,8 @@ REPORT_PARAMS = [
 
 
 def _report_params(request: Request) -> dict[str, Any]:
-    params = ReportParams(data=request.query_params)
-    params.is_valid(raise_exception=True)
-    validated: dict[str, Any] = params.validated_data
-    return validated
+    params: dict[str, Any] = validated(ReportParams, request.query_params)
+    return params
 
 
 class ScorecardView(APIView):
@@ -364,11 +357,10 @@ class SampleSizeView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        params = SampleSizeParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
+        params = validated(SampleSizeParams, request.query_params)
         return Response(
             {
-                **params.validated_data,
-                "reviews_needed": statistics.sample_size(**params.validated_data),
+                **params,
+                "reviews_needed": statistics.sample_size(**params),
             }
         )

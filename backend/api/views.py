@@ -21,6 +21,7 @@ from accounts.models import User
 from api import serializers as s
 from api.filters import ServiceRequestFilter
 from api.permissions import CanSeeServiceRequest, IsSupervisorOrAdmin, ReadForStaffWriteForAdmins
+from api.validation import validated
 from core.errors import InvalidInput
 from core.models import Area, Department, WorkUnit
 from intake import policies, selectors, services
@@ -83,9 +84,7 @@ class ServiceRequestViewSet(
     def create(self, request: Request) -> Response:
         user = _staff_user(request)
         policies.ensure(policies.can_create_request(user), "You cannot log service requests.")
-        serializer = s.ServiceRequestCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(s.ServiceRequestCreateSerializer, request.data)
         location = data["location"]
         created = services.service_request_create(
             service=data["service"],
@@ -114,14 +113,13 @@ class ServiceRequestViewSet(
             policies.can_work_request(user, service_request),
             "Only the owning department can change this request's status.",
         )
-        serializer = s.StatusChangeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = validated(s.StatusChangeSerializer, request.data)
         services.service_request_change_status(
             service_request=service_request,
-            to_status=serializer.validated_data["status"],
-            note=serializer.validated_data["note"],
+            to_status=serializer["status"],
+            note=serializer["note"],
             actor=user,
-            courtesy_override_reason=serializer.validated_data["courtesy_override_reason"],
+            courtesy_override_reason=serializer["courtesy_override_reason"],
         )
         return self._detail(service_request.public_id)
 
@@ -133,14 +131,13 @@ class ServiceRequestViewSet(
         policies.ensure(
             policies.can_add_note(user, service_request), "You cannot add notes to this request."
         )
-        serializer = s.NoteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = validated(s.NoteSerializer, request.data)
         services.service_request_add_note(
             service_request=service_request,
-            text=serializer.validated_data["text"],
-            public=serializer.validated_data["public"],
+            text=serializer["text"],
+            public=serializer["public"],
             actor=user,
-            courtesy_override_reason=serializer.validated_data["courtesy_override_reason"],
+            courtesy_override_reason=serializer["courtesy_override_reason"],
         )
         response = self._detail(service_request.public_id)
         response.status_code = status.HTTP_201_CREATED
@@ -155,11 +152,10 @@ class ServiceRequestViewSet(
             policies.can_work_request(user, service_request),
             "Only the owning department can assign this request.",
         )
-        serializer = s.AssignSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = validated(s.AssignSerializer, request.data)
         unit_slug, username = (
-            serializer.validated_data["unit"],
-            serializer.validated_data["assignee"],
+            serializer["unit"],
+            serializer["assignee"],
         )
         errors: dict[str, list[str]] = {}
         unit = assignee = None
@@ -189,11 +185,10 @@ class ServiceRequestViewSet(
             policies.can_work_request(user, service_request),
             "Only the owning department can mark this request as a duplicate.",
         )
-        serializer = s.DuplicateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = validated(s.DuplicateSerializer, request.data)
         services.service_request_link_duplicate(
             service_request=service_request,
-            duplicate_of=serializer.validated_data["duplicate_of"],
+            duplicate_of=serializer["duplicate_of"],
             actor=user,
         )
         return self._detail(service_request.public_id)
@@ -202,14 +197,13 @@ class ServiceRequestViewSet(
     @action(detail=True, methods=["post"], serializer_class=s.TransferSerializer)
     def transfer(self, request: Request, id: str) -> Response:
         service_request = self.get_object()
-        serializer = s.TransferSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = validated(s.TransferSerializer, request.data)
         services.service_request_transfer(
             service_request=service_request,
             actor=_staff_user(request),
-            reason=serializer.validated_data["reason"],
-            suggested_department=serializer.validated_data["suggested_department"],
-            override=serializer.validated_data["override"],
+            reason=serializer["reason"],
+            suggested_department=serializer["suggested_department"],
+            override=serializer["override"],
         )
         # The caller's department may no longer see the request; answer with what it did.
         return self._detail(service_request.public_id)
@@ -219,13 +213,12 @@ class ServiceRequestViewSet(
     def promise(self, request: Request, id: str) -> Response:
         """C7: a new promised date with the reason, told to the resident before the old one."""
         service_request = self.get_object()
-        body = s.PromiseSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(s.PromiseSerializer, request.data)
         services.service_request_change_promise(
             service_request=service_request,
             actor=_staff_user(request),
-            promised_at=body.validated_data["promised_at"],
-            reason=body.validated_data["reason"],
+            promised_at=body["promised_at"],
+            reason=body["reason"],
         )
         return self._detail(service_request.public_id)
 
@@ -233,11 +226,8 @@ class ServiceRequestViewSet(
     @action(detail=True, methods=["post"], serializer_class=s.FollowSerializer)
     def follow(self, request: Request, id: str) -> Response:
         service_request = self.get_object()
-        serializer = s.FollowSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.service_request_follow(
-            service_request=service_request, **serializer.validated_data
-        )
+        serializer = validated(s.FollowSerializer, request.data)
+        services.service_request_follow(service_request=service_request, **serializer)
         response = self._detail(service_request.public_id)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -249,9 +239,7 @@ class ServiceRequestViewSet(
     @action(detail=False, methods=["get"], url_path="possible-duplicates", pagination_class=None)
     def possible_duplicates(self, request: Request) -> Response:
         """Open requests nearby for the same problem: check before logging a new one."""
-        query = s.PossibleDuplicatesQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
+        data = validated(s.PossibleDuplicatesQuerySerializer, request.query_params)
         found = selectors.service_requests_possible_duplicates(
             service=data["service"], location=Point(data["long"], data["lat"], srid=4326)
         )
@@ -264,11 +252,8 @@ class ServiceRequestViewSet(
     @action(detail=False, methods=["get"], url_path="suggest-service", pagination_class=None)
     def suggest_service(self, request: Request) -> Response:
         """The routing classifier's top three services for a caller's own words."""
-        query = s.ServiceSuggestionQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return Response(
-            routing_selectors.service_suggestions(description=query.validated_data["description"])
-        )
+        query = validated(s.ServiceSuggestionQuerySerializer, request.query_params)
+        return Response(routing_selectors.service_suggestions(description=query["description"]))
 
 
 def _queue_scope(request: Request, department_slug: str, unit_slug: str | None) -> Any:
@@ -323,9 +308,8 @@ class ClaimNextView(APIView):
         responses={200: s.ServiceRequestDetailSerializer, 204: None},
     )
     def post(self, request: Request, department: str) -> Response:
-        body = s.ClaimNextSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        user, scope, unit = _queue_scope(request, department, body.validated_data["unit"])
+        body = validated(s.ClaimNextSerializer, request.data)
+        user, scope, unit = _queue_scope(request, department, body["unit"])
         claimed = work_services.queue_claim_next(actor=user, department=scope, unit=unit)
         if claimed is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -338,14 +322,13 @@ class ClaimNextView(APIView):
 class BulkStatusView(APIView):
     @extend_schema(request=s.BulkStatusSerializer, responses=s.ServiceRequestSerializer(many=True))
     def post(self, request: Request) -> Response:
-        body = s.BulkStatusSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(s.BulkStatusSerializer, request.data)
         changed = work_services.requests_bulk_change_status(
             actor=_staff_user(request),
-            public_ids=body.validated_data["requests"],
-            to_status=body.validated_data["status"],
-            note=body.validated_data["note"],
-            courtesy_override_reason=body.validated_data["courtesy_override_reason"],
+            public_ids=body["requests"],
+            to_status=body["status"],
+            note=body["note"],
+            courtesy_override_reason=body["courtesy_override_reason"],
         )
         return Response(s.ServiceRequestSerializer(changed, many=True).data)
 
@@ -391,10 +374,9 @@ class RecoveryTaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Service
     @action(detail=True, methods=["post"], serializer_class=s.RecoveryDoneSerializer)
     def done(self, request: Request, pk: str) -> Response:
         task = self.get_object()
-        body = s.RecoveryDoneSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(s.RecoveryDoneSerializer, request.data)
         finished = work_services.recovery_task_complete(
-            task=task, actor=_staff_user(request), outcome=body.validated_data["outcome"]
+            task=task, actor=_staff_user(request), outcome=body["outcome"]
         )
         return Response(s.RecoveryTaskSerializer(finished).data)
 
@@ -410,9 +392,8 @@ class PerformanceReportView(APIView):
         responses=s.PerformanceRowSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        query = s.ReportQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return Response(work_reports.performance_report(**query.validated_data))
+        query = validated(s.ReportQuerySerializer, request.query_params)
+        return Response(work_reports.performance_report(**query))
 
 
 class MisroutesView(generics.ListAPIView[Any]):
