@@ -22,6 +22,7 @@ from api.validation import validated
 from interactions.models import Interaction
 from qa import policies, selectors, services, statistics, workspace
 from qa.models import CalibrationSession, Evaluation, SamplingPeriod
+from qa.screener import screen
 
 
 class NewestAssignedFirst(CursorPagination):
@@ -397,3 +398,22 @@ class RubricView(APIView):
     def get(self, request: Request) -> Response:
         params = validated(RubricParams, request.query_params)
         return Response(workspace.rubric_as_dict(params.get("version")))
+
+
+class ScreenSerializer(serializers.Serializer[dict[str, Any]]):
+    text = serializers.CharField(max_length=20000, trim_whitespace=False)
+    kind = serializers.ChoiceField(
+        choices=["public_note", "internal_note", "call_notes", "message"], default="public_note"
+    )
+
+
+class ScreenView(APIView):
+    """Check a text before sending it: the flags with suggestions, the politeness (0-1) and,
+    when it reads as curt, a hint. Nothing is stored."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(request=ScreenSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request: Request) -> Response:
+        body = validated(ScreenSerializer, request.data)
+        return Response(screen(body["text"], kind=body["kind"]).as_dict())

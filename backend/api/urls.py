@@ -27,6 +27,7 @@ urlpatterns = [
     path("qa/scorecards/", qa.ScorecardView.as_view(), name="qa-scorecards"),
     path("qa/patterns/", qa.PatternView.as_view(), name="qa-patterns"),
     path("qa/rubric/", qa.RubricView.as_view(), name="qa-rubric"),
+    path("qa/screen/", qa.ScreenView.as_view(), name="qa-screen"),
     path("qa/sample-size/", qa.SampleSizeView.as_view(), name="qa-sample-size"),
     path("", include(router.urls)),
 ]
