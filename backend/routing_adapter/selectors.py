@@ -10,7 +10,7 @@ from django.contrib.gis.geos import Point
 from django.db.models import Count, Q, QuerySet
 
 from core.models import Department, Holiday, WorkUnit
-from intake.models import Service, Transfer
+from intake.models import Service, ServiceRequest, Transfer
 from routing.calendar import TargetUnit, WorkingCalendar
 from routing.model import Decision, RoutingInput
 from routing_adapter.router import current_directory, current_router, working_calendar
@@ -85,6 +85,20 @@ def routing_input(
     )
 
 
+def request_routing_input(service_request: ServiceRequest) -> RoutingInput:
+    """What the engine sees of a request, saved or not yet saved: the one place it is read."""
+    return routing_input(
+        service=service_request.service,
+        received_at=service_request.created_at,
+        location=service_request.location,
+        description=service_request.description,
+        address=service_request.address,
+        zipcode=service_request.zipcode,
+        attributes=service_request.attributes,
+        channel=service_request.channel,
+    )
+
+
 def _resolve(decision: Decision) -> tuple[Department, WorkUnit | None, bool]:
     """Engine slugs to rows. A slug the city has since retired goes to triage, not nowhere."""
     directory = current_directory()
@@ -96,29 +110,15 @@ def _resolve(decision: Decision) -> tuple[Department, WorkUnit | None, bool]:
 
 
 def route_request(
-    *,
-    service: Service,
-    location: Point | None,
-    received_at: datetime,
-    description: str = "",
-    address: str = "",
-    zipcode: str = "",
-    attributes: Mapping[str, Any] | None = None,
-    channel: str = "",
-    exclude: Iterable[str] = (),
+    *, service_request: ServiceRequest, exclude: Iterable[str] = ()
 ) -> RoutingDecision:
-    """Decide the owning department and unit; nothing is ever left unrouted (C6)."""
-    request = routing_input(
-        service=service,
-        received_at=received_at,
-        location=location,
-        description=description,
-        address=address,
-        zipcode=zipcode,
-        attributes=attributes,
-        channel=channel,
-    )
-    decision = current_router().route(request, exclude=exclude)
+    """Decide the owning department and unit; nothing is ever left unrouted (C6).
+
+    The engine's input is read from the request itself (saved or not yet saved), so every
+    caller routes on the same fields."""
+    service = service_request.service
+    received_at = service_request.created_at
+    decision = current_router().route(request_routing_input(service_request), exclude=exclude)
     department, unit, known = _resolve(decision)
     explanation = decision.explanation
     if not known:
