@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import json
-import time
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from routing.classifier import ServiceClassifier
-from routing.engine import Router
+from routing.evaluation import evaluate
 from routing.features import BusinessHours, FeatureExtractor, norm
 from routing.geo import AreaIndex
 from routing.history import HistoricalRequest
-from routing.rules import Family, Rule, RuleSet
+from routing.rules import Family, Rule, RuleSet, moment
+
+__all__ = ["Learned", "evaluate", "learn", "load_bundle", "save_bundle", "validate"]
 
 # About 400 m and 900 m at mid latitudes: fine enough to follow district lines that cut
 # through neighbourhoods, coarse enough to have history in most squares.
@@ -93,7 +92,12 @@ def learn(
     for row in history:
         features, _ = extractor.extract(row.request)
         _score_unit_families(rules, features, row, scores)
-        rules.record_outcome(features, department=row.owner.department, unit=row.owner.unit)
+        rules.record_outcome(
+            features,
+            department=row.owner.department,
+            unit=row.owner.unit,
+            at=moment(row.request.received_at),
+        )
     rules = _rank_unit_families(rules, scores)
     texts = [
         " ".join(p for p in (r.request.description, r.request.subtype, r.request.details) if p)
@@ -181,48 +185,6 @@ def load_bundle(path: Path) -> Learned:
         rules=RuleSet.from_dict(data),
         classifier=ServiceClassifier.from_dict(classifier) if classifier else None,
     )
-
-
-def evaluate(
-    router: Router, history: Sequence[HistoricalRequest], *, online: bool = False
-) -> dict[str, Any]:
-    """Route every row in time order and compare with who really handled it."""
-    department_right = unit_right = unit_rows = covered = 0
-    confusions: Counter[tuple[str, str]] = Counter()
-    seconds = 0.0
-    for row in history:
-        started = time.perf_counter()
-        decision = router.route(row.request)
-        seconds += time.perf_counter() - started
-        truth = row.owner
-        covered += not decision.fallback
-        department_ok = decision.department == truth.department
-        department_right += department_ok
-        if truth.unit:
-            unit_rows += 1
-            unit_ok = department_ok and decision.unit == truth.unit
-            unit_right += unit_ok
-        else:
-            unit_ok = department_ok
-        if not unit_ok:
-            confusions[(str(truth), str(decision.owner))] += 1
-        if online:
-            # Revealed the way a transfer reveals it: the true owner accepts the request.
-            router.record_outcome(row.request, department=truth.department, unit=truth.unit)
-    total = len(history)
-    return {
-        "requests": total,
-        "online": online,
-        "department_accuracy": round(department_right / total, 4) if total else None,
-        "unit_accuracy": round(unit_right / unit_rows, 4) if unit_rows else None,
-        "unit_rows": unit_rows,
-        "coverage": round(covered / total, 4) if total else None,
-        "decisions_per_second": round(total / seconds) if seconds else None,
-        "top_confusions": [
-            {"true": true, "routed": routed, "count": count}
-            for (true, routed), count in confusions.most_common(10)
-        ],
-    }
 
 
 def validate(rules: RuleSet, *, services: Iterable[str] = ()) -> dict[str, list[str]]:
