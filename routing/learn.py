@@ -13,6 +13,7 @@ from routing.features import BusinessHours, FeatureExtractor, norm
 from routing.geo import AreaIndex
 from routing.history import HistoricalRequest
 from routing.rules import Family, Rule, RuleSet, moment
+from routing.tuning import Outcome, tune_families
 
 __all__ = ["Learned", "evaluate", "learn", "load_bundle", "save_bundle", "validate"]
 
@@ -75,28 +76,37 @@ def learn(
     hours: BusinessHours | None = None,
     manual_rules: Iterable[Rule] = (),
     catalogue_texts: Iterable[tuple[str, str]] = (),
+    tune: bool = True,
 ) -> Learned:
     """`catalogue_texts` are (text, service) pairs from the service catalogue (names,
     keywords, descriptions): labelled words that teach the classifier, not the rules."""
     kinds = areas.kinds if areas is not None else ()
-    rules = RuleSet(
-        manual_rules,
-        triage_department=triage_department,
-        families=default_families(kinds, cell_sizes),
-        cell_sizes=cell_sizes,
-    )
     extractor = FeatureExtractor(
         areas=areas, cell_sizes=tuple(cell_sizes), hours=hours or BusinessHours()
     )
-    scores: dict[str, list[int]] = {f.name: [0, 0] for f in rules.families if f.scope == "unit"}
-    for row in history:
-        features, _ = extractor.extract(row.request)
-        _score_unit_families(rules, features, row, scores)
-        rules.record_outcome(
-            features,
+    outcomes = [
+        Outcome(
+            at=moment(row.request.received_at),
+            features=extractor.extract(row.request)[0],
             department=row.owner.department,
             unit=row.owner.unit,
-            at=moment(row.request.received_at),
+        )
+        for row in history
+    ]
+    families = default_families(kinds, cell_sizes)
+    if tune:
+        families = tune_families(families, outcomes)
+    rules = RuleSet(
+        manual_rules,
+        triage_department=triage_department,
+        families=families,
+        cell_sizes=cell_sizes,
+    )
+    scores: dict[str, list[int]] = {f.name: [0, 0] for f in rules.families if f.scope == "unit"}
+    for outcome in outcomes:
+        _score_unit_families(rules, outcome, scores)
+        rules.record_outcome(
+            outcome.features, department=outcome.department, unit=outcome.unit, at=outcome.at
         )
     rules = _rank_unit_families(rules, scores)
     texts = [
@@ -117,22 +127,17 @@ def learn(
     return Learned(rules=rules, classifier=classifier)
 
 
-def _score_unit_families(
-    rules: RuleSet,
-    features: dict[str, str],
-    row: HistoricalRequest,
-    scores: dict[str, list[int]],
-) -> None:
+def _score_unit_families(rules: RuleSet, row: Outcome, scores: dict[str, list[int]]) -> None:
     """Before learning a row, ask each unit family what it would have said (prequential)."""
-    if not row.owner.unit:
+    if not row.unit:
         return
     for family in rules.families:
         if family.scope != "unit":
             continue
-        rule = rules.family_rule(family, features, department=row.owner.department)
-        ranked = rule.ranked_targets() if rule is not None else []
+        rule = rules.family_rule(family, row.features, department=row.department)
+        ranked = rule.ranked_targets(row.at) if rule is not None else []
         if ranked:
-            scores[family.name][0] += ranked[0][0] == row.owner.unit
+            scores[family.name][0] += ranked[0][0] == row.unit
             scores[family.name][1] += 1
 
 
