@@ -20,6 +20,8 @@ __all__ = ["Learned", "evaluate", "learn", "load_bundle", "save_bundle", "valida
 # About 400 m and 900 m at mid latitudes: fine enough to follow district lines that cut
 # through neighbourhoods, coarse enough to have history in most squares.
 DEFAULT_CELL_SIZES = (0.004, 0.008)
+# A new owner named by this many consistent outcomes (transfers first) gets its rule.
+DEFAULT_ADOPT_AFTER = 3
 
 
 def default_families(
@@ -77,6 +79,7 @@ def learn(
     manual_rules: Iterable[Rule] = (),
     catalogue_texts: Iterable[tuple[str, str]] = (),
     tune: bool = True,
+    adopt_after: int = DEFAULT_ADOPT_AFTER,
 ) -> Learned:
     """`catalogue_texts` are (text, service) pairs from the service catalogue (names,
     keywords, descriptions): labelled words that teach the classifier, not the rules."""
@@ -101,6 +104,7 @@ def learn(
         triage_department=triage_department,
         families=families,
         cell_sizes=cell_sizes,
+        adopt_after=adopt_after,
     )
     scores: dict[str, list[int]] = {f.name: [0, 0] for f in rules.families if f.scope == "unit"}
     for outcome in outcomes:
@@ -170,6 +174,8 @@ def _rank_unit_families(rules: RuleSet, scores: dict[str, list[int]]) -> RuleSet
         triage_department=rules.triage_department,
         families=families,
         cell_sizes=rules.cell_sizes,
+        adopt_after=rules.adopt_after,
+        proposals=rules.proposals.values(),
     )
     ranked.metadata["unit_family_accuracy"] = {f.name: round(accuracy(f), 4) for f in unit_families}
     return ranked

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from routing.features import Features, norm
+from routing.proposals import ADOPTED_FAMILY, Proposal, candidate_conditions, never_owned
 from routing.rule import (
     MANUAL_PRIORITY,
     SCOPES,
@@ -80,8 +81,14 @@ class RuleSet:
         families: Iterable[Family] = (),
         cell_sizes: Iterable[float] = (),
         metadata: Mapping[str, Any] | None = None,
+        adopt_after: int = 0,
+        proposals: Iterable[Proposal] = (),
     ) -> None:
         self.triage_department = triage_department
+        # The city's setting: adopt a proposed owner after this many consistent outcomes
+        # (0: only propose, a person decides).
+        self.adopt_after = adopt_after
+        self.proposals = {(p.service, p.department): p for p in proposals}
         self.families = tuple(families)
         self.cell_sizes = tuple(cell_sizes)
         self.metadata = dict(metadata or {})
@@ -185,7 +192,7 @@ class RuleSet:
         learning path: `learn` calls it for each historical row, the backend for each
         transfer, `evaluate --online` after each decision.
         """
-        touched: list[Rule] = []
+        touched = self._observe_owner(features, department, at, weight)
         for family in self.families:
             target = department if family.scope == "owner" else unit
             if not target:
@@ -211,6 +218,57 @@ class RuleSet:
                 rule.count(target, at=at, weight=weight)
                 touched.append(rule)
         return touched
+
+    def _observe_owner(
+        self, features: Features, department: str, at: float | None, weight: float
+    ) -> list[Rule]:
+        """Adopted rules learn like any learned rule; transfers to a new owner propose one."""
+        service = features.get("service")
+        if not service or not department:
+            return []
+        touched = [r for r in self.matches("owner", features) if r.family == ADOPTED_FAMILY]
+        for rule in touched:
+            rule.count(department, at=at, weight=weight)
+        for other in self.proposals.values():
+            if other.service == service and other.department != department:
+                other.contradict(features)
+        proposal = self.proposals.get((service, department))
+        if proposal is None:
+            if weight <= 1.0 or not never_owned(self._service_rule(features), department):
+                return touched
+            names = tuple(
+                dict.fromkeys(
+                    name
+                    for f in self.families
+                    if f.scope == "owner"
+                    for name in f.features
+                    if name != "department"
+                )
+            )
+            proposal = Proposal(service, department, candidate_conditions(features, names))
+            self.proposals[(service, department)] = proposal
+        proposal.observe(features, at)
+        covered = any(
+            rule.id in proposal.adopted and _leads(rule, department, at) for rule in touched
+        )
+        if not covered and proposal.ready(features, self.adopt_after):
+            general = self._service_family()
+            rule = proposal.rule(
+                features, float(proposal.outcomes), general.half_life_days if general else 0
+            )
+            proposal.adopted.append(rule.id)
+            self.add(rule)
+            touched.append(rule)
+        return touched
+
+    def _service_family(self) -> Family | None:
+        return next(
+            (f for f in self.families if f.scope == "owner" and f.features == ("service",)), None
+        )
+
+    def _service_rule(self, features: Features) -> Rule | None:
+        family = self._service_family()
+        return self.family_rule(family, features) if family is not None else None
 
     def family_rule(
         self, family: Family, features: Features, *, department: str = ""
@@ -238,6 +296,8 @@ class RuleSet:
             "cell_sizes": list(self.cell_sizes),
             "families": [f.as_dict() for f in self.families],
             "metadata": self.metadata,
+            "adopt_after": self.adopt_after,
+            "proposals": [p.as_dict() for _, p in sorted(self.proposals.items())],
             "rules": [r.as_dict() for r in self.rules],
         }
 
@@ -254,6 +314,8 @@ class RuleSet:
             families=families,
             cell_sizes=[float(s) for s in data.get("cell_sizes", [])],
             metadata=data.get("metadata") or {},
+            adopt_after=int(data.get("adopt_after") or 0),
+            proposals=[Proposal.from_dict(p) for p in data.get("proposals") or []],
         )
 
     def save(self, path: Path) -> None:
@@ -263,3 +325,8 @@ class RuleSet:
     def load(cls, path: Path) -> RuleSet:
         with path.open(encoding="utf-8") as handle:
             return cls.from_dict(json.load(handle))
+
+
+def _leads(rule: Rule, department: str, at: float | None) -> bool:
+    ranked = rule.ranked_targets(at)
+    return bool(ranked) and ranked[0][0] == department
