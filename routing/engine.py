@@ -42,8 +42,24 @@ class Router:
             areas=self.areas, cell_sizes=self.rules.cell_sizes, hours=self.hours
         )
 
-    def features(self, request: RoutingInput) -> tuple[Features, tuple[AreaHit, ...]]:
-        return self.extractor.extract(request)
+    def features(
+        self, request: RoutingInput, located: tuple[AreaHit, ...] | None = None
+    ) -> tuple[Features, tuple[AreaHit, ...]]:
+        return self.extractor.extract(request, located)
+
+    def owner(self, request: RoutingInput, features: Features) -> tuple[Owner, bool]:
+        """The owner `decide` would name and whether it is the triage fallback, without the
+        reasons, alternatives and promised date: for scoring history in bulk."""
+        at = moment(request.received_at)
+        found = self.rules.first_target("owner", features, at=at)
+        if found is None:
+            return Owner(self.rules.triage_department), True
+        rule, department = found
+        unit = rule.unit if rule.source == "manual" else ""
+        if not unit:
+            unit_found = self.rules.first_target("unit", features, department=department, at=at)
+            unit = unit_found[1] if unit_found is not None else ""
+        return Owner(department, unit), False
 
     def route(self, request: RoutingInput, *, exclude: Iterable[str] = ()) -> Decision:
         """Decide the owner; `exclude` lists departments that have declined this request."""

@@ -18,6 +18,7 @@ from typing import Any
 from routing.engine import Router
 from routing.features import Features
 from routing.history import HistoricalRequest
+from routing.model import AreaHit
 from routing.rules import TRANSFER_WEIGHT, Rule, RuleSet, moment
 
 CAUSES = ("unseen department", "unseen service", "location-dependent", "detail-dependent", "other")
@@ -50,7 +51,7 @@ class _Tally:
     covered: int = 0
     seen_rows: int = 0
     seen_right: int = 0
-    months: dict[str, list[int]] = field(default_factory=dict)
+    months: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     causes: Counter[str] = field(default_factory=Counter)
     confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
 
@@ -63,17 +64,16 @@ def evaluate(
     learned_departments, services = known_owners(router.rules)
     departments = set(learned_departments)
     tally = _Tally()
-    seconds = 0.0
-    for row in history:
-        started = time.perf_counter()
-        features, hits = router.features(row.request)
-        decision = router.decide(row.request, features, hits)
-        seconds += time.perf_counter() - started
+    started = time.perf_counter()
+    located = _locate(router, history)
+    for row, hits in zip(history, located, strict=True):
+        features, _ = router.features(row.request, hits)
+        owner, fallback = router.owner(row.request, features)
         truth = row.owner
-        department_ok = decision.department == truth.department
-        unit_ok = department_ok and (not truth.unit or decision.unit == truth.unit)
+        department_ok = owner.department == truth.department
+        unit_ok = department_ok and (not truth.unit or owner.unit == truth.unit)
         tally.requests += 1
-        tally.covered += not decision.fallback
+        tally.covered += not fallback
         tally.department_right += department_ok
         if truth.unit:
             tally.unit_rows += 1
@@ -81,30 +81,40 @@ def evaluate(
         if truth.department in learned_departments:
             tally.seen_rows += 1
             tally.seen_right += department_ok
-        month = tally.months.setdefault(row.request.received_at.strftime("%Y-%m"), [0, 0])
+        when = row.request.received_at
+        month = tally.months.get((when.year, when.month))
+        if month is None:
+            month = tally.months[(when.year, when.month)] = [0, 0]
         month[0] += 1
         month[1] += department_ok
         if not department_ok:
             cause = _cause(router.rules, features, truth.department, departments, services)
             tally.causes[cause] += 1
         if not unit_ok:
-            tally.confusions[(str(truth), str(decision.owner))] += 1
+            tally.confusions[(str(truth), str(owner))] += 1
         if online:
             weight = 1.0 if department_ok else TRANSFER_WEIGHT
             router.rules.record_outcome(
                 features,
                 department=truth.department,
                 unit=truth.unit,
-                at=_at(row),
+                at=moment(row.request.received_at),
                 weight=weight,
             )
             departments.add(truth.department)
             services.add(features.get("service", ""))
+    seconds = time.perf_counter() - started
     return _report(tally, online=online, seconds=seconds)
 
 
-def _at(row: HistoricalRequest) -> float:
-    return moment(row.request.received_at)
+def _locate(
+    router: Router, history: Sequence[HistoricalRequest]
+) -> Sequence[tuple[AreaHit, ...] | None]:
+    """Every row's areas in one bulk query (None: let the router look them up)."""
+    if router.areas is None:
+        return [None] * len(history)
+    points = [(r.request.lon, r.request.lat) if r.request.has_location else None for r in history]
+    return router.areas.locate_many(points)  # type: ignore[arg-type]
 
 
 def _cause(
@@ -147,8 +157,8 @@ def _report(tally: _Tally, *, online: bool, seconds: float) -> dict[str, Any]:
         "seen_department_accuracy": _ratio(tally.seen_right, tally.seen_rows),
         "unseen_department_share": _ratio(total - tally.seen_rows, total),
         "by_month": {
-            month: {"requests": n, "department_accuracy": _ratio(right, n)}
-            for month, (n, right) in sorted(tally.months.items())
+            f"{year:04d}-{month:02d}": {"requests": n, "department_accuracy": _ratio(right, n)}
+            for (year, month), (n, right) in sorted(tally.months.items())
         },
         "misses_by_cause": {cause: tally.causes.get(cause, 0) for cause in CAUSES},
         "decisions_per_second": round(total / seconds) if seconds else None,

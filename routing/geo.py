@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely import STRtree
 from shapely.geometry import shape
@@ -92,6 +93,27 @@ class _KindIndex:
         area = self.areas[index]
         return AreaHit(kind=area.kind, name=area.name, agency=area.agency, distance_m=round(metres))
 
+    def locate_many(
+        self, lons: Sequence[float], lats: Sequence[float], tolerance_m: float
+    ) -> list[AreaHit | None]:
+        """`locate` for many points at once: one spatial query in C instead of one call each."""
+        points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+        inputs, found = self.tree.query(points, predicate="intersects")
+        first: dict[int, int] = {}
+        for point, index in zip(inputs.tolist(), found.tolist(), strict=True):
+            # The lowest index wins, as in `locate`, whose buckets list polygons in order.
+            if index < first.get(point, len(self.areas)):
+                first[point] = index
+        hits: list[AreaHit | None] = []
+        for point, (lon, lat) in enumerate(zip(lons, lats, strict=True)):
+            index = first.get(point)
+            if index is None:
+                hits.append(self.locate(lon, lat, tolerance_m))
+            else:
+                area = self.areas[index]
+                hits.append(AreaHit(kind=area.kind, name=area.name, agency=area.agency))
+        return hits
+
 
 class AreaIndex:
     """All the areas a city routes by, looked up in a few microseconds per point."""
@@ -117,6 +139,24 @@ class AreaIndex:
             if hit is not None:
                 hits.append(hit)
         return tuple(hits)
+
+    def locate_many(
+        self, points: Sequence[tuple[float, float] | None]
+    ) -> list[tuple[AreaHit, ...]]:
+        """`locate` for each (lon, lat) point, or () where there is none, in one pass."""
+        where = [i for i, point in enumerate(points) if point is not None]
+        lons = [points[i][0] for i in where]  # type: ignore[index]
+        lats = [points[i][1] for i in where]  # type: ignore[index]
+        found: list[list[AreaHit]] = [[] for _ in points]
+        if not where:
+            return [() for _ in points]
+        for index in self._indexes.values():
+            for position, hit in zip(
+                where, index.locate_many(lons, lats, self.tolerance_m), strict=True
+            ):
+                if hit is not None:
+                    found[position].append(hit)
+        return [tuple(hits) for hits in found]
 
 
 def areas_from_geojson(

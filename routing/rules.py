@@ -139,6 +139,16 @@ class RuleSet:
                 if rule is not None:
                     yield rule
 
+    def first_target(
+        self, scope: Scope, features: Features, *, department: str = "", at: float | None = None
+    ) -> tuple[Rule, str] | None:
+        """The deciding rule and its target, as `first` finds them, with nothing else."""
+        for rule in self.matches(scope, features, department=department):
+            ranked = rule.ranked_targets(at)
+            if ranked:
+                return rule, ranked[0][0]
+        return None
+
     def first(
         self,
         scope: Scope,

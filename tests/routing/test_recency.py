@@ -244,3 +244,27 @@ def test_a_reorganised_copy_of_san_francisco_is_followed() -> None:
     router = Router(learn(copy[:cut], areas=areas).rules, areas=areas)
     misses = _replay(router, copy[cut:], "CONTRACTOR")
     assert misses == [1, 2, 3]
+
+
+def test_bulk_area_lookup_agrees_with_one_point_at_a_time() -> None:
+    areas = AreaIndex([WEST, EAST], tolerance_m=500)
+    rng = random.Random(5)
+    points: list[tuple[float, float] | None] = [
+        (rng.uniform(-0.01, 2.01), rng.uniform(-0.01, 1.01)) for _ in range(300)
+    ]
+    points += [None, (1.0, 0.5), (5.0, 5.0)]
+    bulk = areas.locate_many(points)
+    single = [areas.locate(*p) if p is not None else () for p in points]
+    assert bulk == single
+
+
+def test_history_with_only_the_required_columns(tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(
+        "department,service,created_at\nparks,tree,2024-01-02T10:00:00\n,tree,2024-01-01\n",
+        "utf-8",
+    )
+    [row] = read_history(path)
+    assert row.owner == Owner("parks")
+    assert row.request.service == "tree"
+    assert not row.request.has_location
