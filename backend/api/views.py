@@ -407,6 +407,18 @@ class MisroutesView(generics.ListAPIView[Any]):
         return routing_selectors.misroutes_by_rule()
 
 
+class RoutingProposalsView(generics.ListAPIView[Any]):
+    """New owners proposed by transfers (the other side of the misroutes report), with their
+    evidence and the rules adopted from them."""
+
+    permission_classes = [IsSupervisorOrAdmin]
+    serializer_class = s.RoutingProposalSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> Any:
+        return routing_selectors.routing_proposals()
+
+
 class ServiceViewSet(viewsets.ModelViewSet[Service]):
     """The service catalogue. Attributes are edited in the admin."""
 
