@@ -49,6 +49,8 @@ class _KindIndex:
             shapely.prepare(geometry)
         self.geometries = geometries
         self.tree = STRtree(geometries)
+        # Hits are immutable: one per area, shared by every point found in it.
+        self._hits = [AreaHit(kind=a.kind, name=a.name, agency=a.agency) for a in self.areas]
         self._buckets: dict[tuple[int, int], list[int]] = {}
         bounds = [tuple(g.bounds) for g in geometries]
         self._bounds = bounds
@@ -97,21 +99,29 @@ class _KindIndex:
         self, lons: Sequence[float], lats: Sequence[float], tolerance_m: float
     ) -> list[AreaHit | None]:
         """`locate` for many points at once: one spatial query in C instead of one call each."""
-        points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
-        inputs, found = self.tree.query(points, predicate="intersects")
-        first: dict[int, int] = {}
-        for point, index in zip(inputs.tolist(), found.tolist(), strict=True):
+        xs, ys = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+        # Candidates by bounding box, then each polygon tests its candidates in one call,
+        # on its prepared geometry (the tree's own predicates would not use it).
+        inputs, found = self.tree.query(shapely.points(xs, ys))
+        order = np.argsort(found, kind="stable")
+        inputs, found = inputs[order], found[order]
+        best = np.full(len(xs), len(self.areas))
+        indices, starts = np.unique(found, return_index=True)
+        ends = [*starts.tolist()[1:], len(found)] if len(starts) else []
+        for index, start, end in zip(indices.tolist(), starts.tolist(), ends, strict=True):
+            candidates = inputs[start:end]
+            inside = candidates[
+                shapely.intersects_xy(self.geometries[index], xs[candidates], ys[candidates])
+            ]
             # The lowest index wins, as in `locate`, whose buckets list polygons in order.
-            if index < first.get(point, len(self.areas)):
-                first[point] = index
+            best[inside] = np.minimum(best[inside], index)
+        missing = len(self.areas)
         hits: list[AreaHit | None] = []
-        for point, (lon, lat) in enumerate(zip(lons, lats, strict=True)):
-            index = first.get(point)
-            if index is None:
-                hits.append(self.locate(lon, lat, tolerance_m))
+        for point, index in enumerate(best.tolist()):
+            if index == missing:
+                hits.append(self.locate(lons[point], lats[point], tolerance_m))
             else:
-                area = self.areas[index]
-                hits.append(AreaHit(kind=area.kind, name=area.name, agency=area.agency))
+                hits.append(self._hits[index])
         return hits
 
 
