@@ -11,7 +11,15 @@ from pathlib import Path
 from routing.engine import Router
 from routing.geo import AreaIndex, load_area_files
 from routing.history import read_history
-from routing.learn import DEFAULT_CELL_SIZES, evaluate, learn, load_bundle, save_bundle, validate
+from routing.learn import (
+    DEFAULT_ADOPT_AFTER,
+    DEFAULT_CELL_SIZES,
+    evaluate,
+    learn,
+    load_bundle,
+    save_bundle,
+    validate,
+)
 from routing.model import RoutingInput
 
 
@@ -42,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
         nargs="*",
         default=list(DEFAULT_CELL_SIZES),
         help="grid squares in degrees",
+    )
+    p.add_argument(
+        "--adopt-after",
+        type=int,
+        default=DEFAULT_ADOPT_AFTER,
+        help="adopt a new owner after this many consistent outcomes (0: only propose)",
     )
     _add_areas(p)
 
@@ -90,6 +104,7 @@ def _run(args: argparse.Namespace) -> int:
             areas=_areas(args.areas, args.tolerance),
             triage_department=args.triage,
             cell_sizes=args.cell_sizes,
+            adopt_after=args.adopt_after,
         )
         save_bundle(args.out, learned)
         print(

@@ -18,7 +18,7 @@ from routing.model import (
     RoutingInput,
     ServiceSuggestion,
 )
-from routing.rules import Match, Rule, RuleSet
+from routing.rules import Match, Rule, RuleSet, moment
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +42,24 @@ class Router:
             areas=self.areas, cell_sizes=self.rules.cell_sizes, hours=self.hours
         )
 
-    def features(self, request: RoutingInput) -> tuple[Features, tuple[AreaHit, ...]]:
-        return self.extractor.extract(request)
+    def features(
+        self, request: RoutingInput, located: tuple[AreaHit, ...] | None = None
+    ) -> tuple[Features, tuple[AreaHit, ...]]:
+        return self.extractor.extract(request, located)
+
+    def owner(self, request: RoutingInput, features: Features) -> tuple[Owner, bool]:
+        """The owner `decide` would name and whether it is the triage fallback, without the
+        reasons, alternatives and promised date: for scoring history in bulk."""
+        at = moment(request.received_at)
+        found = self.rules.first_target("owner", features, at=at)
+        if found is None:
+            return Owner(self.rules.triage_department), True
+        rule, department = found
+        unit = rule.unit if rule.source == "manual" else ""
+        if not unit:
+            unit_found = self.rules.first_target("unit", features, department=department, at=at)
+            unit = unit_found[1] if unit_found is not None else ""
+        return Owner(department, unit), False
 
     def route(self, request: RoutingInput, *, exclude: Iterable[str] = ()) -> Decision:
         """Decide the owner; `exclude` lists departments that have declined this request."""
@@ -60,21 +76,22 @@ class Router:
     ) -> Decision:
         reasons: list[str] = []
         suggestions = self._suggest(request)
-        owner_match, later = self.rules.first("owner", features, exclude=exclude)
+        at = moment(request.received_at)
+        owner_match, later = self.rules.first("owner", features, exclude=exclude, at=at)
         if owner_match is None:
             return self._fallback(request, hits, suggestions, exclude)
         department = owner_match.target
-        reasons.append(_reason(owner_match, "department", department))
+        reasons.append(_reason(owner_match, "department", department, at))
         unit = owner_match.rule.unit if owner_match.rule.source == "manual" else ""
         unit_rule_id = ""
         confidence = owner_match.share
         if not unit:
-            unit_match, _ = self.rules.first("unit", features, department=department)
+            unit_match, _ = self.rules.first("unit", features, department=department, at=at)
             if unit_match is not None:
                 unit = unit_match.target
                 unit_rule_id = unit_match.rule.id
                 confidence *= unit_match.share
-                reasons.append(_reason(unit_match, "unit", unit))
+                reasons.append(_reason(unit_match, "unit", unit, at))
         if hits:
             reasons.append("Location: " + "; ".join(_describe_hit(h) for h in hits) + ".")
         if exclude:
@@ -94,11 +111,18 @@ class Router:
         )
 
     def record_outcome(
-        self, request: RoutingInput, *, department: str, unit: str = ""
+        self, request: RoutingInput, *, department: str, unit: str = "", weight: float = 1.0
     ) -> list[Rule]:
-        """Learn the true owner of a request (a transfer accepted, a request closed)."""
+        """Learn the true owner of a request: a request closed (weight 1) or a transfer
+        accepted (`TRANSFER_WEIGHT`), counted as of the time the request came in."""
         features, _ = self.extractor.extract(request)
-        return self.rules.record_outcome(features, department=department, unit=unit)
+        return self.rules.record_outcome(
+            features,
+            department=department,
+            unit=unit,
+            at=moment(request.received_at),
+            weight=weight,
+        )
 
     def _fallback(
         self,
@@ -150,17 +174,20 @@ class Router:
         return calendar.add(request.received_at, target.value, target.unit)
 
 
-def _reason(match: Match, what: str, target: str) -> str:
+def _reason(match: Match, what: str, target: str, at: float) -> str:
     rule = match.rule
     if rule.source == "manual":
         return f"{what.capitalize()} {target}: {rule.describe()}" + (
             f" - {rule.note}." if rule.note else "."
         )
-    top = rule.outcomes[target]
-    return (
+    top, support = rule.weight_at(target, at), rule.support_at(at)
+    text = (
         f"{what.capitalize()} {target}: {rule.describe()}, "
-        f"{top} of {rule.support} past requests ({match.share:.0%})."
+        f"{top:.4g} of {support:.4g} past requests ({match.share:.0%})"
     )
+    if rule.half_life_days:
+        text += f", weighted by recency (half-life {rule.half_life_days:g} days)"
+    return text + "."
 
 
 def _describe_hit(hit: AreaHit) -> str:

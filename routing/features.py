@@ -67,7 +67,10 @@ class FeatureExtractor:
     cell_sizes: tuple[float, ...] = ()
     hours: BusinessHours = field(default_factory=BusinessHours)
 
-    def extract(self, request: RoutingInput) -> tuple[Features, tuple[AreaHit, ...]]:
+    def extract(
+        self, request: RoutingInput, located: tuple[AreaHit, ...] | None = None
+    ) -> tuple[Features, tuple[AreaHit, ...]]:
+        """`located`: the request's areas when they were looked up already (in bulk)."""
         features: Features = {}
         for name, value in (
             ("service", request.service),
@@ -87,10 +90,12 @@ class FeatureExtractor:
             features[f"attr:{norm(code)}"] = ",".join(sorted(norm(v) for v in values))
         hits: tuple[AreaHit, ...] = ()
         if request.lat is not None and request.lon is not None:
-            if self.areas is not None:
+            if located is not None:
+                hits = located
+            elif self.areas is not None:
                 hits = self.areas.locate(request.lon, request.lat)
-                for hit in hits:
-                    features[f"area:{hit.kind}"] = norm(hit.name)
+            for hit in hits:
+                features[f"area:{hit.kind}"] = norm(hit.name)
             for size in self.cell_sizes:
                 features[f"cell:{size:g}"] = cell_of(request.lat, request.lon, size)
         return features, hits

@@ -11,6 +11,7 @@ from pathlib import Path
 from routing.model import Owner, RoutingInput
 
 REQUIRED_COLUMNS = frozenset({"created_at", "service", "department"})
+_OPTIONAL_COLUMNS = ("request_id", "subtype", "details", "address", "lat", "lon", "channel", "unit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,32 +38,43 @@ def read_history(path: Path) -> list[HistoricalRequest]:
 
 def _rows(path: Path) -> Iterator[HistoricalRequest]:
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = REQUIRED_COLUMNS - set(reader.fieldnames or ())
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        missing = REQUIRED_COLUMNS - set(header)
         if missing:
             raise ValueError(f"{path}: missing columns {', '.join(sorted(missing))}")
+        column = {name: i for i, name in enumerate(header)}
+        # Optional columns read as "" when absent: an index past the end of every row.
+        past = len(header) + 1
+        get = {name: column.get(name, past) for name in _OPTIONAL_COLUMNS}
+        created, service, department = (column[n] for n in ("created_at", "service", "department"))
         for row in reader:
+            width = len(row)
+
+            def cell(index: int, row: list[str] = row, width: int = width) -> str:
+                return row[index] if index < width else ""
+
             try:
-                received_at = datetime.fromisoformat(row["created_at"])
+                received_at = datetime.fromisoformat(cell(created))
             except (TypeError, ValueError):
                 continue
-            department = (row.get("department") or "").strip()
-            if not department:
+            owner = cell(department).strip()
+            if not owner:
                 continue
-            lat, lon = _float(row.get("lat")), _float(row.get("lon"))
+            lat, lon = _float(cell(get["lat"])), _float(cell(get["lon"]))
             if lat is None or lon is None:
                 lat = lon = None
             yield HistoricalRequest(
-                request_id=row.get("request_id") or "",
+                request_id=cell(get["request_id"]),
                 request=RoutingInput(
                     received_at=received_at,
-                    service=row.get("service") or "",
-                    subtype=row.get("subtype") or "",
-                    details=row.get("details") or "",
+                    service=cell(service),
+                    subtype=cell(get["subtype"]),
+                    details=cell(get["details"]),
                     lat=lat,
                     lon=lon,
-                    address=row.get("address") or "",
-                    channel=row.get("channel") or "",
+                    address=cell(get["address"]),
+                    channel=cell(get["channel"]),
                 ),
-                owner=Owner(department, (row.get("unit") or "").strip()),
+                owner=Owner(owner, cell(get["unit"]).strip()),
             )

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import json
-import time
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from routing.classifier import ServiceClassifier
-from routing.engine import Router
+from routing.evaluation import evaluate
 from routing.features import BusinessHours, FeatureExtractor, norm
 from routing.geo import AreaIndex
 from routing.history import HistoricalRequest
-from routing.rules import Family, Rule, RuleSet
+from routing.rules import Family, Rule, RuleSet, moment
+from routing.tuning import Outcome, tune_families
+
+__all__ = ["Learned", "evaluate", "learn", "load_bundle", "save_bundle", "validate"]
 
 # About 400 m and 900 m at mid latitudes: fine enough to follow district lines that cut
 # through neighbourhoods, coarse enough to have history in most squares.
 DEFAULT_CELL_SIZES = (0.004, 0.008)
+# A new owner named by this many consistent outcomes (transfers first) gets its rule.
+DEFAULT_ADOPT_AFTER = 3
 
 
 def default_families(
@@ -76,24 +78,40 @@ def learn(
     hours: BusinessHours | None = None,
     manual_rules: Iterable[Rule] = (),
     catalogue_texts: Iterable[tuple[str, str]] = (),
+    tune: bool = True,
+    adopt_after: int = DEFAULT_ADOPT_AFTER,
 ) -> Learned:
     """`catalogue_texts` are (text, service) pairs from the service catalogue (names,
     keywords, descriptions): labelled words that teach the classifier, not the rules."""
     kinds = areas.kinds if areas is not None else ()
-    rules = RuleSet(
-        manual_rules,
-        triage_department=triage_department,
-        families=default_families(kinds, cell_sizes),
-        cell_sizes=cell_sizes,
-    )
     extractor = FeatureExtractor(
         areas=areas, cell_sizes=tuple(cell_sizes), hours=hours or BusinessHours()
     )
+    outcomes = [
+        Outcome(
+            at=moment(row.request.received_at),
+            features=extractor.extract(row.request)[0],
+            department=row.owner.department,
+            unit=row.owner.unit,
+        )
+        for row in history
+    ]
+    families = default_families(kinds, cell_sizes)
+    if tune:
+        families = tune_families(families, outcomes)
+    rules = RuleSet(
+        manual_rules,
+        triage_department=triage_department,
+        families=families,
+        cell_sizes=cell_sizes,
+        adopt_after=adopt_after,
+    )
     scores: dict[str, list[int]] = {f.name: [0, 0] for f in rules.families if f.scope == "unit"}
-    for row in history:
-        features, _ = extractor.extract(row.request)
-        _score_unit_families(rules, features, row, scores)
-        rules.record_outcome(features, department=row.owner.department, unit=row.owner.unit)
+    for outcome in outcomes:
+        _score_unit_families(rules, outcome, scores)
+        rules.record_outcome(
+            outcome.features, department=outcome.department, unit=outcome.unit, at=outcome.at
+        )
     rules = _rank_unit_families(rules, scores)
     texts = [
         " ".join(p for p in (r.request.description, r.request.subtype, r.request.details) if p)
@@ -113,22 +131,17 @@ def learn(
     return Learned(rules=rules, classifier=classifier)
 
 
-def _score_unit_families(
-    rules: RuleSet,
-    features: dict[str, str],
-    row: HistoricalRequest,
-    scores: dict[str, list[int]],
-) -> None:
+def _score_unit_families(rules: RuleSet, row: Outcome, scores: dict[str, list[int]]) -> None:
     """Before learning a row, ask each unit family what it would have said (prequential)."""
-    if not row.owner.unit:
+    if not row.unit:
         return
     for family in rules.families:
         if family.scope != "unit":
             continue
-        rule = rules.family_rule(family, features, department=row.owner.department)
-        ranked = rule.ranked_targets() if rule is not None else []
+        rule = rules.family_rule(family, row.features, department=row.department)
+        ranked = rule.ranked_targets(row.at) if rule is not None else []
         if ranked:
-            scores[family.name][0] += ranked[0][0] == row.owner.unit
+            scores[family.name][0] += ranked[0][0] == row.unit
             scores[family.name][1] += 1
 
 
@@ -161,6 +174,8 @@ def _rank_unit_families(rules: RuleSet, scores: dict[str, list[int]]) -> RuleSet
         triage_department=rules.triage_department,
         families=families,
         cell_sizes=rules.cell_sizes,
+        adopt_after=rules.adopt_after,
+        proposals=rules.proposals.values(),
     )
     ranked.metadata["unit_family_accuracy"] = {f.name: round(accuracy(f), 4) for f in unit_families}
     return ranked
@@ -181,48 +196,6 @@ def load_bundle(path: Path) -> Learned:
         rules=RuleSet.from_dict(data),
         classifier=ServiceClassifier.from_dict(classifier) if classifier else None,
     )
-
-
-def evaluate(
-    router: Router, history: Sequence[HistoricalRequest], *, online: bool = False
-) -> dict[str, Any]:
-    """Route every row in time order and compare with who really handled it."""
-    department_right = unit_right = unit_rows = covered = 0
-    confusions: Counter[tuple[str, str]] = Counter()
-    seconds = 0.0
-    for row in history:
-        started = time.perf_counter()
-        decision = router.route(row.request)
-        seconds += time.perf_counter() - started
-        truth = row.owner
-        covered += not decision.fallback
-        department_ok = decision.department == truth.department
-        department_right += department_ok
-        if truth.unit:
-            unit_rows += 1
-            unit_ok = department_ok and decision.unit == truth.unit
-            unit_right += unit_ok
-        else:
-            unit_ok = department_ok
-        if not unit_ok:
-            confusions[(str(truth), str(decision.owner))] += 1
-        if online:
-            # Revealed the way a transfer reveals it: the true owner accepts the request.
-            router.record_outcome(row.request, department=truth.department, unit=truth.unit)
-    total = len(history)
-    return {
-        "requests": total,
-        "online": online,
-        "department_accuracy": round(department_right / total, 4) if total else None,
-        "unit_accuracy": round(unit_right / unit_rows, 4) if unit_rows else None,
-        "unit_rows": unit_rows,
-        "coverage": round(covered / total, 4) if total else None,
-        "decisions_per_second": round(total / seconds) if seconds else None,
-        "top_confusions": [
-            {"true": true, "routed": routed, "count": count}
-            for (true, routed), count in confusions.most_common(10)
-        ],
-    }
 
 
 def validate(rules: RuleSet, *, services: Iterable[str] = ()) -> dict[str, list[str]]:

@@ -22,149 +22,37 @@ that also creates new rules when an unseen combination is confirmed by a transfe
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from routing.features import Features, norm
+from routing.proposals import ADOPTED_FAMILY, Proposal, candidate_conditions, never_owned
+from routing.rule import (
+    MANUAL_PRIORITY,
+    SCOPES,
+    TRANSFER_WEIGHT,
+    Family,
+    Rule,
+    Scope,
+    decay_factor,
+    moment,
+)
 
-Scope = Literal["owner", "unit"]
-SCOPES: tuple[Scope, ...] = ("owner", "unit")
+__all__ = [
+    "MANUAL_PRIORITY",
+    "SCOPES",
+    "TRANSFER_WEIGHT",
+    "Family",
+    "Match",
+    "Rule",
+    "RuleSet",
+    "Scope",
+    "decay_factor",
+    "moment",
+]
 FORMAT_VERSION = 1
-MANUAL_PRIORITY = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class Family:
-    """How learned rules of one shape are made: which features, which scope, which thresholds."""
-
-    name: str
-    scope: Scope
-    features: tuple[str, ...]
-    priority: int
-    min_support: int = 1
-    min_purity: float = 0.0
-
-    def key(self, features: Features, department: str = "") -> tuple[str, ...] | None:
-        values = []
-        for name in self.features:
-            value = norm(department) if name == "department" else features.get(name)
-            if not value:
-                return None
-            values.append(value)
-        return tuple(values)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "scope": self.scope,
-            "features": list(self.features),
-            "priority": self.priority,
-            "min_support": self.min_support,
-            "min_purity": self.min_purity,
-        }
-
-
-@dataclass(slots=True)
-class Rule:
-    id: str
-    scope: Scope
-    conditions: dict[str, str]
-    department: str = ""
-    unit: str = ""
-    priority: int = MANUAL_PRIORITY
-    source: Literal["manual", "learned"] = "manual"
-    family: str = ""
-    outcomes: Counter[str] = field(default_factory=Counter)
-    min_support: int = 1
-    min_purity: float = 0.0
-    note: str = ""
-    # Targets by share, computed on first use and forgotten when an outcome is counted.
-    _ranked: list[tuple[str, float]] | None = field(default=None, repr=False, compare=False)
-
-    def count(self, target: str) -> None:
-        self.outcomes[target] += 1
-        self._ranked = None
-
-    @property
-    def support(self) -> int:
-        return sum(self.outcomes.values())
-
-    @property
-    def signature(self) -> tuple[str, ...]:
-        return tuple(sorted(self.conditions))
-
-    def ranked_targets(self) -> list[tuple[str, float]]:
-        """Targets (department for owner rules, unit for unit rules) with their share."""
-        if self._ranked is None:
-            self._ranked = self._rank()
-        return self._ranked
-
-    def _rank(self) -> list[tuple[str, float]]:
-        if self.source == "manual":
-            return [(self.department if self.scope == "owner" else self.unit, 1.0)]
-        total = self.support
-        if total < self.min_support or total == 0:
-            return []
-        ranked = sorted(self.outcomes.items(), key=lambda item: (-item[1], item[0]))
-        if ranked[0][1] / total < self.min_purity:
-            return []
-        return [(target, count / total) for target, count in ranked]
-
-    def describe(self) -> str:
-        when = ", ".join(f"{name} = {value!r}" for name, value in sorted(self.conditions.items()))
-        return f"rule {self.id} ({when or 'always'})"
-
-    def as_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "id": self.id,
-            "scope": self.scope,
-            "when": dict(sorted(self.conditions.items())),
-            "priority": self.priority,
-            "source": self.source,
-        }
-        if self.source == "manual":
-            data["department"] = self.department
-            if self.unit:
-                data["unit"] = self.unit
-        else:
-            data["family"] = self.family
-            data["outcomes"] = dict(self.outcomes.most_common())
-            data["min_support"] = self.min_support
-            data["min_purity"] = self.min_purity
-        if self.note:
-            data["note"] = self.note
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Rule:
-        scope = data.get("scope", "owner")
-        if scope not in SCOPES:
-            raise ValueError(f"rule {data.get('id')!r}: scope must be owner or unit")
-        conditions = {str(k): norm(v) for k, v in dict(data.get("when") or {}).items()}
-        source = data.get("source", "manual")
-        rule = cls(
-            id=str(data["id"]),
-            scope=scope,
-            conditions=conditions,
-            department=str(data.get("department") or ""),
-            unit=str(data.get("unit") or ""),
-            priority=int(data.get("priority", MANUAL_PRIORITY)),
-            source="learned" if source == "learned" else "manual",
-            family=str(data.get("family") or ""),
-            outcomes=Counter({str(k): int(v) for k, v in dict(data.get("outcomes") or {}).items()}),
-            min_support=int(data.get("min_support", 1)),
-            min_purity=float(data.get("min_purity", 0.0)),
-            note=str(data.get("note") or ""),
-        )
-        if rule.source == "manual":
-            if scope == "owner" and not rule.department:
-                raise ValueError(f"rule {rule.id!r}: an owner rule needs a department")
-            if scope == "unit" and not (rule.unit and "department" in conditions):
-                raise ValueError(f"rule {rule.id!r}: a unit rule needs a unit and a department")
-        return rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,8 +81,14 @@ class RuleSet:
         families: Iterable[Family] = (),
         cell_sizes: Iterable[float] = (),
         metadata: Mapping[str, Any] | None = None,
+        adopt_after: int = 0,
+        proposals: Iterable[Proposal] = (),
     ) -> None:
         self.triage_department = triage_department
+        # The city's setting: adopt a proposed owner after this many consistent outcomes
+        # (0: only propose, a person decides).
+        self.adopt_after = adopt_after
+        self.proposals = {(p.service, p.department): p for p in proposals}
         self.families = tuple(families)
         self.cell_sizes = tuple(cell_sizes)
         self.metadata = dict(metadata or {})
@@ -245,6 +139,16 @@ class RuleSet:
                 if rule is not None:
                     yield rule
 
+    def first_target(
+        self, scope: Scope, features: Features, *, department: str = "", at: float | None = None
+    ) -> tuple[Rule, str] | None:
+        """The deciding rule and its target, as `first` finds them, with nothing else."""
+        for rule in self.matches(scope, features, department=department):
+            ranked = rule.ranked_targets(at)
+            if ranked:
+                return rule, ranked[0][0]
+        return None
+
     def first(
         self,
         scope: Scope,
@@ -252,12 +156,19 @@ class RuleSet:
         *,
         department: str = "",
         exclude: frozenset[str] = frozenset(),
+        at: float | None = None,
     ) -> tuple[Match | None, list[Match]]:
-        """The deciding match, and the later matches (for alternatives and explanations)."""
+        """The deciding match, and the later matches (for alternatives and explanations).
+
+        A learned rule decides only with enough evidence left at `at` (its decayed support)
+        and a clear enough leader (purity); otherwise the next, more general one is asked.
+        """
         winner: Match | None = None
         later: list[Match] = []
         for rule in self.matches(scope, features, department=department):
-            ranked = [(t, s) for t, s in rule.ranked_targets() if t and t not in exclude]
+            ranked = rule.ranked_targets(at)
+            if exclude:
+                ranked = [(t, s) for t, s in ranked if t not in exclude]
             if not ranked:
                 continue
             match = Match(
@@ -273,14 +184,25 @@ class RuleSet:
 
     # --- learning ---
 
-    def record_outcome(self, features: Features, *, department: str, unit: str) -> list[Rule]:
+    def record_outcome(
+        self,
+        features: Features,
+        *,
+        department: str,
+        unit: str,
+        at: float | None = None,
+        weight: float = 1.0,
+    ) -> list[Rule]:
         """Count a confirmed owner (a closed request, an accepted transfer) in every family.
+
+        `at` is when the request came in (seconds since the epoch), `weight` how strongly the
+        outcome speaks (1 for a closure, `TRANSFER_WEIGHT` for a transfer).
 
         Returns the rules it created or updated, for whoever stores them. This is the one
         learning path: `learn` calls it for each historical row, the backend for each
         transfer, `evaluate --online` after each decision.
         """
-        touched: list[Rule] = []
+        touched = self._observe_owner(features, department, at, weight)
         for family in self.families:
             target = department if family.scope == "owner" else unit
             if not target:
@@ -299,12 +221,64 @@ class RuleSet:
                     family=family.name,
                     min_support=family.min_support,
                     min_purity=family.min_purity,
+                    half_life_days=family.half_life_days,
                 )
                 self.add(rule)
             if rule.source == "learned":
-                rule.count(target)
+                rule.count(target, at=at, weight=weight)
                 touched.append(rule)
         return touched
+
+    def _observe_owner(
+        self, features: Features, department: str, at: float | None, weight: float
+    ) -> list[Rule]:
+        """Adopted rules learn like any learned rule; transfers to a new owner propose one."""
+        service = features.get("service")
+        if not service or not department:
+            return []
+        touched = [r for r in self.matches("owner", features) if r.family == ADOPTED_FAMILY]
+        for rule in touched:
+            rule.count(department, at=at, weight=weight)
+        for other in self.proposals.values():
+            if other.service == service and other.department != department:
+                other.contradict(features)
+        proposal = self.proposals.get((service, department))
+        if proposal is None:
+            if weight <= 1.0 or not never_owned(self._service_rule(features), department):
+                return touched
+            names = tuple(
+                dict.fromkeys(
+                    name
+                    for f in self.families
+                    if f.scope == "owner"
+                    for name in f.features
+                    if name != "department"
+                )
+            )
+            proposal = Proposal(service, department, candidate_conditions(features, names))
+            self.proposals[(service, department)] = proposal
+        proposal.observe(features, at)
+        covered = any(
+            rule.id in proposal.adopted and _leads(rule, department, at) for rule in touched
+        )
+        if not covered and proposal.ready(features, self.adopt_after):
+            general = self._service_family()
+            rule = proposal.rule(
+                features, float(proposal.outcomes), general.half_life_days if general else 0
+            )
+            proposal.adopted.append(rule.id)
+            self.add(rule)
+            touched.append(rule)
+        return touched
+
+    def _service_family(self) -> Family | None:
+        return next(
+            (f for f in self.families if f.scope == "owner" and f.features == ("service",)), None
+        )
+
+    def _service_rule(self, features: Features) -> Rule | None:
+        family = self._service_family()
+        return self.family_rule(family, features) if family is not None else None
 
     def family_rule(
         self, family: Family, features: Features, *, department: str = ""
@@ -332,6 +306,8 @@ class RuleSet:
             "cell_sizes": list(self.cell_sizes),
             "families": [f.as_dict() for f in self.families],
             "metadata": self.metadata,
+            "adopt_after": self.adopt_after,
+            "proposals": [p.as_dict() for _, p in sorted(self.proposals.items())],
             "rules": [r.as_dict() for r in self.rules],
         }
 
@@ -341,23 +317,15 @@ class RuleSet:
             raise ValueError("not a civic311 routing rule set (missing format marker)")
         if int(data.get("version", 0)) > FORMAT_VERSION:
             raise ValueError(f"rule set version {data.get('version')} is newer than this engine")
-        families = [
-            Family(
-                name=str(f["name"]),
-                scope=f["scope"],
-                features=tuple(f["features"]),
-                priority=int(f["priority"]),
-                min_support=int(f.get("min_support", 1)),
-                min_purity=float(f.get("min_purity", 0.0)),
-            )
-            for f in data.get("families", [])
-        ]
+        families = [Family.from_dict(f) for f in data.get("families", [])]
         return cls(
             (Rule.from_dict(r) for r in data.get("rules", [])),
             triage_department=str(data.get("triage_department") or "triage"),
             families=families,
             cell_sizes=[float(s) for s in data.get("cell_sizes", [])],
             metadata=data.get("metadata") or {},
+            adopt_after=int(data.get("adopt_after") or 0),
+            proposals=[Proposal.from_dict(p) for p in data.get("proposals") or []],
         )
 
     def save(self, path: Path) -> None:
@@ -367,3 +335,8 @@ class RuleSet:
     def load(cls, path: Path) -> RuleSet:
         with path.open(encoding="utf-8") as handle:
             return cls.from_dict(json.load(handle))
+
+
+def _leads(rule: Rule, department: str, at: float | None) -> bool:
+    ranked = rule.ranked_targets(at)
+    return bool(ranked) and ranked[0][0] == department

@@ -22,6 +22,7 @@ from intake.services import (
 )
 from intake.statuses import Status
 from routing.classifier import ServiceClassifier
+from routing.rules import TRANSFER_WEIGHT
 from routing_adapter.models import RoutingRule
 from routing_adapter.router import current_router
 from routing_adapter.services import routing_rules_import
@@ -231,7 +232,9 @@ def test_transfers_teach_the_learned_model(
         {"reason": "Sanitation handles these here", "suggested_department": "sanitation"},
     )
     learned = RoutingRule.objects.get(source="learned")
-    assert learned.outcomes == {"sanitation": 1}
+    # A transfer is a strong outcome: it weighs more than a request closed without comment.
+    assert learned.outcomes == {"sanitation": TRANSFER_WEIGHT}
+    assert learned.last_outcome_at is not None
     assert make_request(pothole).department == sanitation
 
 

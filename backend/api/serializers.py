@@ -369,6 +369,18 @@ class MisrouteSerializer(serializers.Serializer[dict[str, Any]]):
     requests = serializers.IntegerField()
 
 
+class RoutingProposalSerializer(serializers.Serializer[dict[str, Any]]):
+    id = serializers.CharField()
+    service = serializers.CharField()
+    department = serializers.CharField()
+    when = serializers.DictField(child=serializers.CharField())
+    outcomes = serializers.IntegerField()
+    contradictions = serializers.IntegerField()
+    first_outcome_at = serializers.DateTimeField(allow_null=True)
+    last_outcome_at = serializers.DateTimeField(allow_null=True)
+    adopted_rules = serializers.ListField(child=serializers.CharField())
+
+
 class QueueCountsSerializer(serializers.Serializer[Any]):
     total = serializers.IntegerField()
     overdue = serializers.IntegerField()

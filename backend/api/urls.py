@@ -19,6 +19,7 @@ router.register("recovery-tasks", views.RecoveryTaskViewSet, basename="recovery-
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("routing/misroutes/", views.MisroutesView.as_view(), name="routing-misroutes"),
+    path("routing/proposals/", views.RoutingProposalsView.as_view(), name="routing-proposals"),
     path("queues/<slug:department>/", views.QueueView.as_view(), name="queue"),
     path("queues/<slug:department>/claim-next/", views.ClaimNextView.as_view(), name="claim-next"),
     path("requests/bulk-status/", views.BulkStatusView.as_view(), name="bulk-status"),

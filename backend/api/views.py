@@ -1,7 +1,7 @@
 """Staff API views: thin, they validate input and call the domain's services and selectors."""
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -397,6 +397,18 @@ class MisroutesView(generics.ListAPIView[Any]):
 
     def get_queryset(self) -> Any:
         return routing_selectors.misroutes_by_rule()
+
+
+class RoutingProposalsView(APIView):
+    """New owners proposed by transfers (the other side of the misroutes report), with their
+    evidence and the rules adopted from them."""
+
+    permission_classes = [IsSupervisorOrAdmin]
+
+    @extend_schema(responses=s.RoutingProposalSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        proposals = routing_selectors.routing_proposals()
+        return Response(s.RoutingProposalSerializer(cast(Any, proposals), many=True).data)
 
 
 class ServiceViewSet(viewsets.ModelViewSet[Service]):

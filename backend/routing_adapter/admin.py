@@ -16,7 +16,15 @@ class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
             "Learned",
             {
                 "classes": ["collapse"],
-                "fields": ["source", "family", "outcomes", "min_support", "min_purity"],
+                "fields": [
+                    "source",
+                    "family",
+                    "outcomes",
+                    "min_support",
+                    "min_purity",
+                    "half_life_days",
+                    "last_outcome_at",
+                ],
             },
         ),
         (None, {"fields": ["updated_at"]}),
@@ -25,5 +33,13 @@ class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
 
 @admin.register(RoutingModel)
 class RoutingModelAdmin(admin.ModelAdmin[RoutingModel]):
-    list_display = ["name", "updated_at"]
-    readonly_fields = ["families", "cell_sizes", "classifier", "metadata", "updated_at"]
+    list_display = ["name", "adopt_after", "updated_at"]
+    # The city's setting is `adopt_after`; proposals are shown with their evidence.
+    readonly_fields = [
+        "families",
+        "cell_sizes",
+        "classifier",
+        "metadata",
+        "proposals",
+        "updated_at",
+    ]

@@ -34,9 +34,16 @@ class RoutingRule(models.Model):
     priority = models.IntegerField(default=MANUAL_PRIORITY)
     source = models.CharField(max_length=8, choices=RuleSource.choices, default=RuleSource.MANUAL)
     family = models.CharField(max_length=120, blank=True)
-    outcomes = models.JSONField(default=dict, blank=True)
-    min_support = models.PositiveIntegerField(default=1)
+    outcomes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Department or unit → weight as of the last outcome (decays with the "
+        "half-life; a transfer weighs more than a closure).",
+    )
+    min_support = models.FloatField(default=1)
     min_purity = models.FloatField(default=0.0)
+    half_life_days = models.FloatField(default=0.0, help_text="0: outcomes never fade.")
+    last_outcome_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True, help_text="Why this rule exists, in plain words.")
     is_active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -61,6 +68,8 @@ class RoutingRule(models.Model):
             "outcomes": self.outcomes,
             "min_support": self.min_support,
             "min_purity": self.min_purity,
+            "half_life_days": self.half_life_days,
+            "last_outcome_at": self.last_outcome_at.isoformat() if self.last_outcome_at else None,
             "note": self.note,
         }
 
@@ -86,6 +95,16 @@ class RoutingModel(models.Model):
     cell_sizes = models.JSONField(default=list, blank=True)
     classifier = models.JSONField(null=True, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
+    adopt_after = models.PositiveIntegerField(
+        default=3,
+        help_text="Adopt a proposed new owner as a rule after this many consistent outcomes "
+        "(transfers first); 0 only proposes, for a person to decide.",
+    )
+    proposals = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="New owners proposed by transfers, with their evidence.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -22,6 +22,7 @@ from routing.classifier import ServiceClassifier
 from routing.engine import Router
 from routing.geo import Area as EngineArea
 from routing.geo import AreaIndex
+from routing.proposals import Proposal
 from routing.rules import Family, Rule, RuleSet
 from routing_adapter.models import RoutingModel, RoutingRule
 
@@ -147,14 +148,14 @@ def _areas() -> AreaIndex:
 def build_router() -> Router:
     model = RoutingModel.objects.filter(name="active").first()
     rules = [r.as_rule() for r in RoutingRule.objects.filter(is_active=True)]
-    families = [
-        Family(**{**f, "features": tuple(f["features"])}) for f in (model.families if model else [])
-    ]
+    families = [Family.from_dict(f) for f in (model.families if model else [])]
     rule_set = RuleSet(
         [*rules, *_default_owner_rules()],
         triage_department=settings.CIVIC311_TRIAGE_DEPARTMENT,
         families=families,
         cell_sizes=(model.cell_sizes if model else []),
+        adopt_after=model.adopt_after if model else 0,
+        proposals=[Proposal.from_dict(p) for p in (model.proposals if model else [])],
     )
     classifier = (
         ServiceClassifier.from_dict(model.classifier) if model and model.classifier else None

@@ -7,12 +7,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 
 from core.models import Department, Holiday, WorkUnit
 from intake.models import Service, ServiceRequest, Transfer
 from routing.calendar import TargetUnit, WorkingCalendar
 from routing.model import Decision, RoutingInput
+from routing_adapter.models import RoutingModel
 from routing_adapter.router import current_directory, current_router, working_calendar
 
 
@@ -169,3 +171,42 @@ def misroutes_by_rule() -> QuerySet[Transfer, dict[str, Any]]:
         .annotate(transfers=Count("id"), requests=Count("request", distinct=True))
         .order_by("-transfers", "routed_by_rule")
     )
+
+
+def routing_proposals() -> list[dict[str, Any]]:
+    """New owners that transfers have proposed, with their evidence, most backed first."""
+    model = RoutingModel.objects.filter(name="active").first()
+    proposals = list(model.proposals) if model is not None else []
+    return sorted(proposals, key=lambda p: (-int(p.get("outcomes", 0)), str(p.get("id", ""))))
+
+
+def routing_accuracy_by_month() -> list[dict[str, Any]]:
+    """Per month of intake: requests, and how many stayed with their first owner.
+
+    The first owner is the department the earliest transfer took the request from (the
+    one routing chose); a request never transferred stayed with it.
+    """
+    first_owner = Subquery(
+        Transfer.objects.filter(request=OuterRef("pk")).order_by("id").values("from_department")[:1]
+    )
+    rows = (
+        ServiceRequest.objects.annotate(
+            month=TruncMonth("created_at"),
+            first_owner=Coalesce(first_owner, F("department_id"), output_field=BigIntegerField()),
+        )
+        .values("month")
+        .annotate(
+            requests=Count("id"),
+            first_owner_kept=Count("id", filter=Q(first_owner=F("department_id"))),
+        )
+        .order_by("month")
+    )
+    return [
+        {
+            "month": row["month"].strftime("%Y-%m"),
+            "requests": row["requests"],
+            "first_owner_kept": row["first_owner_kept"],
+            "accuracy": round(row["first_owner_kept"] / row["requests"], 4),
+        }
+        for row in rows
+    ]

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -15,8 +15,8 @@ from intake.statuses import Status
 from routing.classifier import ServiceClassifier
 from routing.history import HistoricalRequest
 from routing.learn import learn
-from routing.model import Owner
-from routing.rules import Rule, RuleSet
+from routing.model import Owner, RoutingInput
+from routing.rules import TRANSFER_WEIGHT, Rule, RuleSet, moment
 from routing_adapter.models import RoutingModel, RoutingRule
 from routing_adapter.router import current_router
 from routing_adapter.selectors import routing_input
@@ -42,6 +42,10 @@ def _rule_fields(rule: Rule) -> dict[str, Any]:
         "outcomes": dict(rule.outcomes),
         "min_support": rule.min_support,
         "min_purity": rule.min_purity,
+        "half_life_days": rule.half_life_days,
+        "last_outcome_at": (
+            datetime.fromtimestamp(rule.last_at, UTC) if rule.last_at is not None else None
+        ),
         "note": rule.note,
         "is_active": True,
     }
@@ -82,6 +86,8 @@ def routing_rules_import(*, data: Mapping[str, Any], replace: bool = False) -> I
             "cell_sizes": list(rule_set.cell_sizes),
             "classifier": data.get("classifier"),
             "metadata": rule_set.metadata,
+            "proposals": [p.as_dict() for p in rule_set.proposals.values()],
+            **({"adopt_after": rule_set.adopt_after} if "adopt_after" in data else {}),
         },
     )
     return ImportResult(created=created, updated=updated, deactivated=deactivated)
@@ -97,6 +103,8 @@ def routing_rules_export() -> dict[str, Any]:
         data["families"] = model.families
         data["cell_sizes"] = model.cell_sizes
         data["metadata"] = model.metadata
+        data["adopt_after"] = model.adopt_after
+        data["proposals"] = model.proposals
         if model.classifier:
             data["classifier"] = model.classifier
     return data
@@ -105,9 +113,11 @@ def routing_rules_export() -> dict[str, Any]:
 def routing_feedback_record(*, service_request: ServiceRequest) -> int:
     """Teach the engine who really owns this request; returns how many rules changed.
 
-    Called when a transfer names the new owner and when a transferred request is resolved.
-    The engine updates its learned rules in memory; the same rules are stored so every
-    process (and the next start) learns it too.
+    Called when a transfer names the new owner (a strong outcome: someone said "not ours")
+    and when a transferred request is resolved (a closure). The engine updates its learned
+    rules in memory, fading older outcomes by each rule's half-life, and may propose or
+    adopt a new owner; the same rules and proposals are stored so every process (and the
+    next start) learns it too.
     """
     router = current_router()
     if not router.rules.families:
@@ -124,19 +134,31 @@ def routing_feedback_record(*, service_request: ServiceRequest) -> int:
     )
     department = service_request.department.slug
     unit = service_request.unit.slug if service_request.unit else ""
-    touched = router.record_outcome(request, department=department, unit=unit)
+    weight = 1.0 if service_request.status == Status.RESOLVED else TRANSFER_WEIGHT
+    touched = router.record_outcome(request, department=department, unit=unit, weight=weight)
     with transaction.atomic():
         for rule in touched:
-            # Count in the stored row under its lock: other processes learn at the same time.
-            stored, _ = RoutingRule.objects.select_for_update().get_or_create(
-                rule_id=rule.id, defaults={**_rule_fields(rule), "outcomes": {}}
-            )
-            target = department if rule.scope == "owner" else unit
-            outcomes = dict(stored.outcomes)
-            outcomes[target] = int(outcomes.get(target, 0)) + 1
-            stored.outcomes = outcomes
-            stored.save(update_fields=["outcomes", "updated_at"])
+            _stored_rule_count(rule, department if rule.scope == "owner" else unit, weight, request)
+        RoutingModel.objects.select_for_update().filter(name="active").update(
+            proposals=[p.as_dict() for _, p in sorted(router.rules.proposals.items())],
+            updated_at=timezone.now(),
+        )
     return len(touched)
+
+
+def _stored_rule_count(rule: Rule, target: str, weight: float, request: RoutingInput) -> None:
+    """Count the outcome in the stored row under its lock: other processes learn at the
+    same time, so the row, not this process's copy, is the total."""
+    stored, created = RoutingRule.objects.select_for_update().get_or_create(
+        rule_id=rule.id, defaults=_rule_fields(rule)
+    )
+    if created:
+        return  # stored as this process counted it
+    counted = stored.as_rule()
+    counted.count(target, at=moment(request.received_at), weight=weight)
+    stored.outcomes = counted.as_dict()["outcomes"]
+    stored.last_outcome_at = _rule_fields(counted)["last_outcome_at"]
+    stored.save(update_fields=["outcomes", "last_outcome_at", "updated_at"])
 
 
 @dataclass(frozen=True)
