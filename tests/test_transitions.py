@@ -11,8 +11,9 @@ from intake.services import (
     service_request_change_status,
     service_request_link_duplicate,
 )
-from intake.statuses import CLOSED_STATUSES, TRANSITIONS, Status, can_move, open311_status
+from intake.statuses import CLOSED_STATUSES, Status
 from tests.factories import make_request
+from tests.test_status_rules import CITY_RULES
 
 pytestmark = pytest.mark.django_db
 
@@ -44,38 +45,9 @@ def _request_in(status: str, service: Service, actor: User) -> ServiceRequest:
     return service_request
 
 
-# The city's rules, written out here rather than read from the table under test: a move
-# added to or dropped from `intake.statuses.TRANSITIONS` must fail this file.
-# "closed_duplicate" is reached only by linking a duplicate (tested below), never by a
-# plain status change, so the parametrized test leaves it out of the targets.
-CITY_RULES: dict[str, set[str]] = {
-    "new": {
-        "acknowledged",
-        "in_progress",
-        "on_hold",
-        "resolved",
-        "closed_no_action",
-        "closed_duplicate",
-    },
-    "acknowledged": {"in_progress", "on_hold", "resolved", "closed_no_action", "closed_duplicate"},
-    "in_progress": {"on_hold", "resolved", "closed_no_action", "closed_duplicate"},
-    "on_hold": {"in_progress", "resolved", "closed_no_action", "closed_duplicate"},
-    # Reopening always lands in "acknowledged".
-    "resolved": {"acknowledged"},
-    "closed_no_action": {"acknowledged"},
-    "closed_duplicate": {"acknowledged"},
-}
-
 ALL_PAIRS = [
     (a, b) for a, b in product(Status.values, Status.values) if b != Status.CLOSED_DUPLICATE
 ]
-
-
-def test_the_table_is_the_citys_rules() -> None:
-    assert set(CITY_RULES) == set(Status.values)
-    for from_status, to_status in product(Status.values, Status.values):
-        expected = to_status in CITY_RULES[from_status]
-        assert can_move(from_status, to_status) is expected, (from_status, to_status)
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), ALL_PAIRS)
@@ -105,24 +77,6 @@ def test_every_move_follows_the_table(
         service_request.refresh_from_db()
         assert service_request.status == from_status
         assert RequestEvent.objects.filter(request=service_request).count() == events_before
-
-
-def test_table_covers_every_status_and_closed_states_only_reopen() -> None:
-    assert set(TRANSITIONS) == set(Status.values)
-    for closed in CLOSED_STATUSES:
-        assert TRANSITIONS[closed] == {Status.ACKNOWLEDGED}
-
-
-def test_open311_status_is_derived() -> None:
-    assert {s: open311_status(s) for s in Status.values} == {
-        "new": "open",
-        "acknowledged": "open",
-        "in_progress": "open",
-        "on_hold": "open",
-        "resolved": "closed",
-        "closed_no_action": "closed",
-        "closed_duplicate": "closed",
-    }
 
 
 def test_closing_without_action_needs_a_note(pothole: Service, admin_user: User) -> None:
