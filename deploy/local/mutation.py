@@ -88,14 +88,11 @@ def _counts(cache: Path) -> tuple[dict[str, int], list[int]]:
 def _run(module: dict[str, object], env: dict[str, str]) -> dict[str, Any]:
     path = str(module["module"])
     tests = str(module["tests"])
-    runner = (
-        f"{VENV_BIN / 'python'} -m pytest -x -q -p no:cacheprovider --reuse-db "
-        f"-o addopts='' {tests}"
-    )
+    runner = f"{VENV_BIN / 'python'} -m pytest -x -q -p no:cacheprovider -o addopts='' {tests}"
     cache = TREE / ".mutmut-cache"
     cache.unlink(missing_ok=True)
     started = time.monotonic()
-    subprocess.run(
+    run = subprocess.run(
         [
             "nice", "-n", "19",
             str(VENV_BIN / "mutmut"), "run",
@@ -110,6 +107,8 @@ def _run(module: dict[str, object], env: dict[str, str]) -> dict[str, Any]:
         env=env,
         check=False,
     )  # fmt: skip
+    if run.returncode & 1 or not cache.exists():  # 1: mutmut could not run (see above)
+        return {"module": path, "error": "the tests did not pass without mutations"}
     counts, survivors = _counts(cache)
     name = path.replace("/", ".").removesuffix(".py")
     shutil.copy2(cache, WORK / f"{name}.mutmut-cache")
@@ -134,6 +133,9 @@ def _table(results: list[dict[str, Any]]) -> str:
         f"{'survival':>8}"
     ]
     for row in results:
+        if "error" in row:
+            lines.append(f"{row['module']:<42} {row['error']}")
+            continue
         total = sum(int(row[k]) for k in ("killed", "survived", "timeout", "suspicious"))
         share = int(row["survived"]) / total if total else 0.0
         lines.append(
