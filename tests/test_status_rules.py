@@ -74,3 +74,16 @@ def test_closed_and_open_statuses() -> None:
     assert set(NOTE_REQUIRED) == {"closed_no_action"}
     assert not can_move("sleeping", "new")
     assert not can_move("new", "sleeping")
+
+
+def test_statuses_have_the_citys_names() -> None:
+    """Staff and residents read these labels (queues, the admin, the API's choices)."""
+    assert Status.choices == [
+        ("new", "New"),
+        ("acknowledged", "Acknowledged"),
+        ("in_progress", "In progress"),
+        ("on_hold", "On hold"),
+        ("resolved", "Resolved"),
+        ("closed_no_action", "Closed without action"),
+        ("closed_duplicate", "Closed as duplicate"),
+    ]

@@ -207,7 +207,7 @@ def median_of(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     return found
 
 
-def wait_for(url: str, timeout: float = 30) -> None:
+def wait_for(url: str, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -284,7 +284,7 @@ def main() -> None:
                 log(f"round {n + 1} {name}: {json.dumps(found)}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        server.wait(timeout=120)
         forget_bench_messages()
         drop_database(DATABASE_URL)
     floor, floor_sql = median_of(rounds["floor"]), median_of(rounds["floor_sql"])

@@ -13,6 +13,7 @@ surviving mutants per module is printed; each module's survivors are written, as
 
 import json
 import os
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -70,6 +71,9 @@ def _environment() -> dict[str, str]:
     if redis:
         env["CACHE_URL"] = redis.rsplit("/", 1)[0] + "/5"
     env["CIVIC311_ENV"] = "test"
+    # A mutant of the same size written within the second of the last run would otherwise be
+    # read from a stale .pyc, and "survive" untested.
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
 
@@ -88,9 +92,17 @@ def _counts(cache: Path) -> tuple[dict[str, int], list[int]]:
 def _run(module: dict[str, object], env: dict[str, str]) -> dict[str, Any]:
     path = str(module["module"])
     tests = str(module["tests"])
-    runner = f"{VENV_BIN / 'python'} -m pytest -x -q -p no:cacheprovider -o addopts='' {tests}"
+    # mutmut 2 counts only exit status 1 as a kill; pytest's 2 (a mutant that breaks the
+    # import, say) would pass for a survivor: every failure becomes 1.
+    entry = "import sys, pytest; sys.exit(1 if pytest.main(sys.argv[1:]) else 0)"
+    runner = (
+        f"{VENV_BIN / 'python'} -c {shlex.quote(entry)} "
+        f"-x -q -p no:cacheprovider -o addopts='' {tests}"
+    )
     cache = TREE / ".mutmut-cache"
     cache.unlink(missing_ok=True)
+    for compiled in TREE.rglob("__pycache__"):
+        shutil.rmtree(compiled)
     started = time.monotonic()
     run = subprocess.run(
         [
