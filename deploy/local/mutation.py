@@ -9,6 +9,7 @@ surviving mutants per module is printed; each module's survivors are written, as
 
     python deploy/local/mutation.py                 # every module
     python deploy/local/mutation.py statuses rules  # modules whose path contains a word
+    python deploy/local/mutation.py --table         # the last run's table again
 """
 
 import json
@@ -150,20 +151,28 @@ def _table(results: list[dict[str, Any]]) -> str:
             continue
         total = sum(int(row[k]) for k in ("killed", "survived", "timeout", "suspicious"))
         share = int(row["survived"]) / total if total else 0.0
+        killed = int(row["killed"]) + int(row["suspicious"])  # suspicious: killed, slowly
         lines.append(
-            f"{row['module']:<42} {total:>7} {row['killed']:>6} {row['survived']:>8} "
+            f"{row['module']:<42} {total:>7} {killed:>6} {row['survived']:>8} "
             f"{row['timeout']:>7} {share:>8.0%}"
         )
     return "\n".join(lines)
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--table"]:  # the last run's table again
+        print(_table(json.loads((WORK / "summary.json").read_text())))
+        return
     WORK.mkdir(parents=True, exist_ok=True)
     _copy_tree()
     env = _environment()
-    results = [_run(module, env) for module in _modules(sys.argv[1:])]
-    (WORK / "summary.json").write_text(json.dumps(results, indent=2))
-    print(_table(results))
+    summary = WORK / "summary.json"
+    known = {r["module"]: r for r in json.loads(summary.read_text())} if summary.exists() else {}
+    for module in _modules(sys.argv[1:]):
+        result = _run(module, env)
+        known[result["module"]] = result
+        summary.write_text(json.dumps(list(known.values()), indent=2))  # kept after each one
+    print(_table(list(known.values())))
 
 
 if __name__ == "__main__":
