@@ -71,9 +71,12 @@ def test_a_holiday_and_a_weekend_are_not_working_days(calendar: WorkingCalendar)
 
 
 def test_a_day_that_ends_when_it_starts_is_refused() -> None:
-    with pytest.raises(ValueError, match="end after it starts"):
+    """The messages reach whoever configures a department: they are checked word for word."""
+    with pytest.raises(ValueError, match=r"^the working day must end after it starts$"):
         WorkingCalendar(timezone=CHICAGO, day_starts_at=time(9), day_ends_at=time(9))
-    with pytest.raises(ValueError, match="at least one working day"):
+    with pytest.raises(ValueError, match=r"^a calendar needs at least one working day$"):
         WorkingCalendar(timezone=CHICAGO, working_days=frozenset())
-    with pytest.raises(ValueError, match="must not be negative"):
+    with pytest.raises(ValueError, match=r"^hours must not be negative$"):
         WorkingCalendar(timezone=CHICAGO).add_working_hours(at(23, 9), -0.5)
+    with pytest.raises(ValueError, match=r"^days must not be negative$"):
+        WorkingCalendar(timezone=CHICAGO).add_working_days(at(23, 9), -1)
