@@ -53,6 +53,7 @@ def test_the_exact_edges_of_the_working_day(calendar: WorkingCalendar) -> None:
     # Received at the stroke of closing: the next working day.
     assert calendar.add_working_days(at(23, 17), 0) == at(24, 17)
     assert calendar.add_working_hours(at(23, 17), 1) == at(24, 9)
+    assert calendar.add_working_hours(at(23, 17), 0) == at(24, 8)  # received next morning
     # A minute before closing: still today.
     assert calendar.add_working_days(at(23, 16, 59), 0) == at(23, 17)
     assert calendar.add_working_hours(at(23, 16, 59), 1) == at(24, 8, 59)
