@@ -7,7 +7,7 @@ VENV := .venv/bin
 # Each recipe line runs in its own shell: load the stack's URLs into every one that needs them.
 WITH_ENV := eval "$$(bash $(STACK) env)" &&
 
-.PHONY: help provision run test lint typecheck pytest test-fast bench stop migrate demo check-deploy
+.PHONY: help provision run test lint typecheck pytest test-fast bench mutation stop migrate demo check-deploy
 
 help:
 	@echo "make run     install what is missing, start the local stack, serve http://127.0.0.1:$(PORT)"
@@ -52,6 +52,10 @@ check-deploy: provision
 
 bench: migrate
 	@set -e; for b in bench/*/run.py; do echo "== $$b"; $(WITH_ENV) $(VENV)/python $$b; done
+
+# Not part of `make test`: long. MODULES="statuses calendar" limits it to some modules.
+mutation: provision
+	@$(WITH_ENV) $(VENV)/python deploy/local/mutation.py $(MODULES)
 
 stop:
 	@bash $(STACK) down

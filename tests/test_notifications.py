@@ -1,5 +1,7 @@
 """Every public change reaches the resident: written with the change, sent once, never lost."""
 
+import hashlib
+import hmac
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -201,7 +203,8 @@ def test_webhooks_are_signed_and_carry_no_private_data(
     assert outbox.outbox_deliver(message_id=hook.pk).status == "sent"
     assert sent["url"] == "https://app.example.org/hook"
     assert sent["headers"]["Idempotency-Key"] == str(hook.key)
-    assert sent["headers"]["X-Civic311-Signature"].startswith("sha256=")
+    expected = hmac.new(b"s3cret", sent["data"], hashlib.sha256).hexdigest()
+    assert sent["headers"]["X-Civic311-Signature"] == f"sha256={expected}"
 
 
 def test_broker_down_the_change_commits_and_the_sweep_sends_later(

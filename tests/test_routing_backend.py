@@ -205,9 +205,11 @@ def test_misroutes_by_rule_report(
 ) -> None:
     for _ in range(2):
         created = make_request(pothole)
-        staff(Role.DEPARTMENT_STAFF, streets).post(
+        answer = staff(Role.DEPARTMENT_STAFF, streets).post(
             f"/api/v1/requests/{created.public_id}/transfer/", {"reason": "Private road"}
         )
+        assert answer.status_code == 200, answer.json()
+        assert answer.json()["department"] == "contact-centre"
     report = staff(Role.SUPERVISOR).get("/api/v1/routing/misroutes/")
     assert report.status_code == 200
     assert report.json() == [
@@ -227,10 +229,12 @@ def test_transfers_teach_the_learned_model(
         )
     )
     created = make_request(pothole)
-    staff(Role.DEPARTMENT_STAFF, streets).post(
+    answer = staff(Role.DEPARTMENT_STAFF, streets).post(
         f"/api/v1/requests/{created.public_id}/transfer/",
         {"reason": "Sanitation handles these here", "suggested_department": "sanitation"},
     )
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["department"] == "sanitation"
     learned = RoutingRule.objects.get(source="learned")
     # A transfer is a strong outcome: it weighs more than a request closed without comment.
     assert learned.outcomes == {"sanitation": TRANSFER_WEIGHT}
@@ -343,9 +347,12 @@ def test_requests_keep_their_id_through_transfers(
     pothole: Service, streets: Department, staff: Callable[..., APIClient]
 ) -> None:
     created = make_request(pothole)
-    staff(Role.DEPARTMENT_STAFF, streets).post(
+    answer = staff(Role.DEPARTMENT_STAFF, streets).post(
         f"/api/v1/requests/{created.public_id}/transfer/", {"reason": "Not a street"}
     )
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["id"] == created.public_id
+    assert answer.json()["department"] != "streets"
     assert ServiceRequest.objects.filter(public_id=created.public_id).count() == 1
 
 

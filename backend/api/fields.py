@@ -16,3 +16,16 @@ class SlugLookupField(serializers.SlugRelatedField[M]):
         if isinstance(data, str) and ("\x00" in data or len(data) > self.max_length):
             self.fail("does_not_exist", slug_name=self.slug_field, value=data[:50])
         return super().to_internal_value(data)
+
+
+class StrictCharField(serializers.CharField):
+    """Text that must arrive as text. DRF's CharField turns a JSON number (`12`, `1e308`) or
+    a boolean into its string form; a reason or note that was never typed as words is a
+    client's mistake, refused as a field error rather than sent to a resident."""
+
+    default_error_messages = {"not_text": "Must be text, not a number, boolean, list or object."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
 from accounts.models import User
-from api.fields import SlugLookupField
+from api.fields import SlugLookupField, StrictCharField
 from core.models import Area, Department, WorkUnit
 from intake.commands import IntakeCommand, Location, Requester
 from intake.limits import MAX_DESCRIPTION, MAX_MEDIA_URLS, MAX_NOTE
@@ -277,7 +277,7 @@ def intake_command(data: Mapping[str, Any], *, channel: str | None = None) -> In
 
 class StatusChangeSerializer(serializers.Serializer[dict[str, Any]]):
     status = serializers.ChoiceField(choices=Status.choices)
-    note = serializers.CharField(max_length=MAX_NOTE, allow_blank=True, default="")
+    note = StrictCharField(max_length=MAX_NOTE, allow_blank=True, default="")
     courtesy_override_reason = serializers.CharField(
         max_length=500,
         allow_blank=True,
@@ -294,7 +294,7 @@ class StatusChangeSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class NoteSerializer(serializers.Serializer[dict[str, Any]]):
-    text = serializers.CharField(max_length=MAX_NOTE)
+    text = StrictCharField(max_length=MAX_NOTE)
     public = serializers.BooleanField()
     courtesy_override_reason = serializers.CharField(
         max_length=500,
@@ -314,7 +314,7 @@ class DuplicateSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class TransferSerializer(serializers.Serializer[dict[str, Any]]):
-    reason = serializers.CharField(max_length=MAX_NOTE)
+    reason = StrictCharField(max_length=MAX_NOTE)
     suggested_department = SlugLookupField(
         slug_field="slug",
         queryset=Department.objects.all(),
@@ -407,7 +407,7 @@ class ClaimNextSerializer(serializers.Serializer[dict[str, Any]]):
 class BulkStatusSerializer(serializers.Serializer[dict[str, Any]]):
     requests = serializers.ListField(child=serializers.CharField(max_length=20), max_length=200)
     status = serializers.ChoiceField(choices=Status.choices)
-    note = serializers.CharField(max_length=MAX_NOTE, allow_blank=True, default="")
+    note = StrictCharField(max_length=MAX_NOTE, allow_blank=True, default="")
     courtesy_override_reason = serializers.CharField(
         max_length=500,
         allow_blank=True,
@@ -418,7 +418,7 @@ class BulkStatusSerializer(serializers.Serializer[dict[str, Any]]):
 
 class PromiseSerializer(serializers.Serializer[dict[str, Any]]):
     promised_at = serializers.DateTimeField()
-    reason = serializers.CharField(max_length=MAX_NOTE)
+    reason = StrictCharField(max_length=MAX_NOTE)
 
 
 class DeliverySerializer(serializers.ModelSerializer[OutboxMessage]):

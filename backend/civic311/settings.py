@@ -324,7 +324,7 @@ CIVIC311_OPEN311_CONTACT = env_str(
 CIVIC311_OPEN311_KEY_SERVICE = env_str(
     "CIVIC311_OPEN311_KEY_SERVICE", "Ask 311@riverton.example.gov for an API key."
 )
-# How long a process trusts its memory of an API key (a revocation takes effect within it).
+# How long the shared cache remembers an API key; revoking or deleting one takes effect at once.
 CIVIC311_OPEN311_KEY_CACHE_SECONDS = env_int(
     "CIVIC311_OPEN311_KEY_CACHE_SECONDS", 0 if ENVIRONMENT == "test" else 30
 )

@@ -50,7 +50,11 @@ class EmailTransport:
         try:
             email.send(fail_silently=False)
         except smtplib.SMTPRecipientsRefused as exc:
-            raise PermanentDeliveryError(f"address refused: {exc}") from exc
+            # A mailbox that is busy or over quota today (4xx) may take it tomorrow.
+            codes = [code for code, _reply in exc.recipients.values()]
+            if codes and all(400 <= code < 500 for code in codes):
+                raise TransientDeliveryError(f"address deferred: {exc.recipients!r}") from exc
+            raise PermanentDeliveryError(f"address refused: {exc.recipients!r}") from exc
         except smtplib.SMTPResponseException as exc:
             if 400 <= exc.smtp_code < 500:
                 raise TransientDeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc

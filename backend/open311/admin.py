@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from open311.keys import key_forget
 from open311.models import ApiKey
 from open311.services import api_key_issue, api_key_revoke
 
@@ -30,3 +31,12 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
     def revoke(self, request: HttpRequest, queryset: object) -> None:
         for api_key in queryset:  # type: ignore[attr-defined]
             api_key_revoke(api_key=api_key)
+
+    def delete_model(self, request: HttpRequest, obj: ApiKey) -> None:
+        key_forget(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for api_key in queryset:
+            key_forget(api_key)
+        super().delete_queryset(request, queryset)

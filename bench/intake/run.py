@@ -11,7 +11,10 @@ reported, so a slow spell on the machine hits all three. Every call carries a de
 its own: a repeat would be answered from the idempotency window.
 
 Target on a 2-core machine at 16 clients: Open311 throughput >= 60% of the floor's, and
-p99 <= 100 ms. The ratio to the stricter floor is reported too.
+p99 <= 100 ms, with no failed call. Throughput and latencies count successful calls only
+(2xx); failed calls are reported apart (`errors`, `calls_per_second_with_errors`), and the
+figures as they were computed before (every answer counted) under `as_before`. The ratio to
+the stricter floor is reported too.
 
 Usage: python bench/intake/run.py [--clients 16] [--seconds 8] [--rounds 3] [--workers N]
 Needs the local stack (DATABASE_URL, REDIS_URL): run it through `make bench`. It makes a
@@ -134,9 +137,12 @@ def hammer(url: str, bodies: list[dict[str, Any]], clients: int, seconds: float)
     counter = iter(range(10**9))
     run_id = f"{time.time_ns()}"
 
+    failed_latencies: list[float] = []
+
     def client() -> None:
         session = requests.Session()
         mine: list[float] = []
+        mine_failed: list[float] = []
         bad: list[int] = []
         while time.perf_counter() < stop_at:
             sent = next(counter)
@@ -144,12 +150,20 @@ def hammer(url: str, bodies: list[dict[str, Any]], clients: int, seconds: float)
             # idempotency window, which is cheaper than taking a new request.
             body = {**bodies[sent % len(bodies)], "device_id": f"bench-{run_id}-{sent}"}
             started = time.perf_counter()
-            response = session.post(url, data=body, timeout=30)
-            mine.append((time.perf_counter() - started) * 1000)
-            if response.status_code >= 300:
-                bad.append(response.status_code)
+            try:
+                status = session.post(url, data=body, timeout=30).status_code
+            except requests.RequestException:
+                status = 0  # no answer at all: a failure too
+            took = (time.perf_counter() - started) * 1000
+            # A refused or failed call is not a request taken: it must not count as throughput.
+            if 200 <= status < 300:
+                mine.append(took)
+            else:
+                mine_failed.append(took)
+                bad.append(status)
         with lock:
             latencies.extend(mine)
+            failed_latencies.extend(mine_failed)
             errors.extend(bad)
 
     started = time.perf_counter()
@@ -159,13 +173,15 @@ def hammer(url: str, bodies: list[dict[str, Any]], clients: int, seconds: float)
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    latencies.sort()
     quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
+    every_call = latencies + failed_latencies
     return {
         "requests": len(latencies),
         "errors": len(errors),
         "error_statuses": sorted(set(errors))[:5],
+        # Successful calls only; before, every answer (a 403 or 429 too) was counted.
         "requests_per_second": round(len(latencies) / elapsed, 1),
+        "calls_per_second_with_errors": round(len(every_call) / elapsed, 1),
         "p50_ms": round(quantiles[49], 1),
         "p95_ms": round(quantiles[94], 1),
         "p99_ms": round(quantiles[98], 1),
@@ -183,7 +199,7 @@ def forget_bench_messages() -> None:
 
 
 def median_of(rounds: list[dict[str, Any]]) -> dict[str, Any]:
-    keys = ["requests_per_second", "p50_ms", "p95_ms", "p99_ms"]
+    keys = ["requests_per_second", "calls_per_second_with_errors", "p50_ms", "p95_ms", "p99_ms"]
     found: dict[str, Any] = {k: statistics.median(r[k] for r in rounds) for k in keys}
     found["requests"] = sum(r["requests"] for r in rounds)
     found["errors"] = sum(r["errors"] for r in rounds)
@@ -191,7 +207,7 @@ def median_of(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     return found
 
 
-def wait_for(url: str, timeout: float = 30) -> None:
+def wait_for(url: str, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -268,7 +284,7 @@ def main() -> None:
                 log(f"round {n + 1} {name}: {json.dumps(found)}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        server.wait(timeout=120)
         forget_bench_messages()
         drop_database(DATABASE_URL)
     floor, floor_sql = median_of(rounds["floor"]), median_of(rounds["floor_sql"])
@@ -283,6 +299,11 @@ def main() -> None:
         if floor_sql["requests_per_second"]
         else 0.0
     )
+    ratio_with_errors = (
+        open311["calls_per_second_with_errors"] / floor["calls_per_second_with_errors"]
+        if floor["calls_per_second_with_errors"]
+        else 0.0
+    )
     result = {
         "benchmark": "intake",
         "clients": args.clients,
@@ -295,9 +316,16 @@ def main() -> None:
         "open311": open311,
         "throughput_ratio": round(ratio, 3),
         "throughput_ratio_to_floor_sql": round(ratio_sql, 3),
+        # As reported before: failed calls counted as requests taken, errors not a goal.
+        "as_before": {
+            "open311_calls_per_second": open311["calls_per_second_with_errors"],
+            "throughput_ratio": round(ratio_with_errors, 3),
+        },
         "goals": {
             "throughput_at_least_60pct_of_floor": ratio >= 0.6,
             "p99_at_most_100ms": open311["p99_ms"] <= 100,
+            # A run with failed calls measures something else than taking requests.
+            "no_errors": not (open311["errors"] or floor["errors"] or floor_sql["errors"]),
         },
     }
     print(json.dumps(result))

@@ -111,7 +111,7 @@ def _manage(env: dict[str, str], code: str) -> None:
         cwd=ROOT,
         env=env,
         check=True,
-        timeout=60,
+        timeout=240,  # a loaded shared machine can take a minute to start Django
     )
 
 

@@ -20,22 +20,22 @@ def qa_admin(make_user: Callable[..., User]) -> User:
 
 
 @pytest.mark.parametrize(
-    ("method", "url", "body"),
+    ("method", "url", "body", "expected"),
     [
-        ("get", "/api/v1/qa/scorecards/?start=yesterday", None),
-        ("get", "/api/v1/qa/scorecards/?by=planet", None),
-        ("get", "/api/v1/qa/scorecards/?start=2026-12-01&end=2026-01-01", None),
-        ("get", "/api/v1/qa/patterns/?end=2026-13-45", None),
-        ("get", "/api/v1/qa/sample-size/", None),
-        ("get", "/api/v1/qa/sample-size/?margin=abc", None),
-        ("get", "/api/v1/qa/sample-size/?margin=0.05&population=-3", None),
-        ("post", "/api/v1/qa/calibration/", {"title": "x", "interactions": ["not-a-uuid"]}),
-        ("post", "/api/v1/qa/calibration/", {"title": "\x00", "participants": "everyone"}),
-        ("post", "/api/v1/qa/calibration/", []),
-        ("get", "/api/v1/qa/evaluations/not-a-number/", None),
-        ("get", "/api/v1/calls/not-a-uuid/", None),
-        ("post", "/api/v1/commitments/999999/resolve/", {"status": "broken"}),
-        ("get", "/api/v1/commitments/?status=nonsense", None),
+        ("get", "/api/v1/qa/scorecards/?start=yesterday", None, 400),
+        ("get", "/api/v1/qa/scorecards/?by=planet", None, 400),
+        ("get", "/api/v1/qa/scorecards/?start=2026-12-01&end=2026-01-01", None, 400),
+        ("get", "/api/v1/qa/patterns/?end=2026-13-45", None, 400),
+        ("get", "/api/v1/qa/sample-size/", None, 400),
+        ("get", "/api/v1/qa/sample-size/?margin=abc", None, 400),
+        ("get", "/api/v1/qa/sample-size/?margin=0.05&population=-3", None, 400),
+        ("post", "/api/v1/qa/calibration/", {"title": "x", "interactions": ["not-a-uuid"]}, 400),
+        ("post", "/api/v1/qa/calibration/", {"title": "\x00", "participants": "everyone"}, 400),
+        ("post", "/api/v1/qa/calibration/", [], 400),
+        ("get", "/api/v1/qa/evaluations/not-a-number/", None, 404),
+        ("get", "/api/v1/calls/not-a-uuid/", None, 404),
+        ("post", "/api/v1/commitments/999999/resolve/", {"status": "broken"}, 400),
+        ("get", "/api/v1/commitments/?status=nonsense", None, 400),
     ],
 )
 def test_garbage_is_a_client_error(
@@ -44,14 +44,20 @@ def test_garbage_is_a_client_error(
     method: str,
     url: str,
     body: object,
+    expected: int,
 ) -> None:
+    """The exact code: a refusal of the input (400, with field messages) is not the same
+    answer as "not found" (404) or "not allowed" (403)."""
     client = client_for(qa_admin)
     response = (
         getattr(client, method)(url, body, format="json")
         if body is not None
         else (getattr(client, method)(url))
     )
-    assert 400 <= response.status_code < 500, response.content
+    assert response.status_code == expected, response.content
+    if expected == 400:
+        assert isinstance(response.json(), dict), response.content
+        assert response.json(), response.content
 
 
 def test_garbage_answers_and_consensus_are_field_errors(

@@ -345,16 +345,29 @@ def test_scorecards_report_uncertainty_and_keep_critical_fails_apart(
         reviewer=team["reviewer"],
         answers=_answers(rubric, **{"no-derogatory-remark": "no"}),
     )
+    # Another agent with a review of their own: each agent must see their card and only it.
+    theirs = Evaluation.objects.create(
+        interaction=_interaction(team["other_agent"], timezone.now() - timedelta(days=2)),
+        rubric=rubric,
+        reviewer=team["reviewer"],
+        stratum=Stratum.RANDOM,
+    )
+    services.evaluation_submit(
+        evaluation=theirs, reviewer=team["reviewer"], answers=_answers(rubric)
+    )
     body = client_for(team["qa_admin"]).get("/api/v1/qa/scorecards/?by=agent").json()
-    (card,) = body["scorecards"]
+    cards = {c["agent"]: c for c in body["scorecards"]}
+    assert set(cards) == {team["agent"].username, team["other_agent"].username}
+    card = cards[team["agent"].username]
     assert card["reviews"] == 10  # the risk review does not count towards the score
     assert card["pass_rate"] == 0.8
     assert (card["pass_rate_low"], card["pass_rate_high"]) == (0.49, 0.943)
     assert card["critical_fails"] == 1
     assert body["trend"]
     # The agent sees only their own card; pattern reports are not for agents.
-    assert client_for(team["agent"]).get("/api/v1/qa/scorecards/").json()["scorecards"]
-    assert client_for(team["other_agent"]).get("/api/v1/qa/scorecards/").json()["scorecards"] == []
+    for who in ("agent", "other_agent"):
+        seen = client_for(team[who]).get("/api/v1/qa/scorecards/").json()["scorecards"]
+        assert [c["agent"] for c in seen] == [team[who].username], who
     assert client_for(team["agent"]).get("/api/v1/qa/patterns/").status_code == 403
     patterns = client_for(team["supervisor"]).get("/api/v1/qa/patterns/?by=month").json()
     assert patterns["rows"][0]["c_id"] in {"C3", "C4", "C5"}
