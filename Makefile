@@ -48,6 +48,7 @@ test: lint typecheck
 check-deploy: provision
 	@$(WITH_ENV) CIVIC311_ENV=production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 		DJANGO_ALLOWED_HOSTS=311.example.org $(VENV)/python manage.py check --deploy --fail-level WARNING
+	@$(WITH_ENV) $(VENV)/pytest -q tests/test_production.py
 
 bench: migrate
 	@set -e; for b in bench/*/run.py; do echo "== $$b"; $(WITH_ENV) $(VENV)/python $$b; done
