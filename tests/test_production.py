@@ -41,6 +41,7 @@ pages = [
     (anonymous, "/open311/v2/discovery.xml", 200),
     (anonymous, "/open311/v2/services.json", 200),
     (anonymous, "/healthz", 200),
+    (anonymous, "/healthz/live", 200),
 ]
 found = {}
 for client, path, expected in pages:

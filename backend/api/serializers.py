@@ -8,8 +8,9 @@ from rest_framework_gis.fields import GeometryField
 
 from accounts.models import User
 from api.fields import SlugLookupField
-from core.models import Area, Department, WorkUnit
+from core.models import Area, Department, WorkUnit, calendar_errors
 from intake.models import (
+    MAX_SERVICE_TARGET,
     Channel,
     ContactChannel,
     Priority,
@@ -48,6 +49,24 @@ class DepartmentSerializer(serializers.ModelSerializer[Department]):
             "is_active",
             "units",
         ]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A partial update is checked against the values it leaves as they are.
+        def value(name: str) -> Any:
+            if name in attrs:
+                return attrs[name]
+            if self.instance is not None:
+                return getattr(self.instance, name)
+            return getattr(Department(), name)  # the model's default
+
+        errors = calendar_errors(
+            working_days=value("working_days"),
+            day_starts_at=value("day_starts_at"),
+            day_ends_at=value("day_ends_at"),
+        )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class ServiceAttributeSerializer(serializers.ModelSerializer[ServiceAttribute]):
@@ -88,6 +107,7 @@ class ServiceSerializer(serializers.ModelSerializer[Service]):
             "is_active",
             "attributes",
         ]
+        extra_kwargs = {"target_value": {"max_value": MAX_SERVICE_TARGET}}
 
 
 class AreaSerializer(serializers.ModelSerializer[Area]):

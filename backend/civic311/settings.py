@@ -377,3 +377,9 @@ TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER", "")
 # The sweep leaves fresh messages to the task queued at commit for this long.
 CIVIC311_OUTBOX_SWEEP_GRACE_SECONDS = env_int("CIVIC311_OUTBOX_SWEEP_GRACE_SECONDS", 60)
+
+# --- Health and operations (see core/health.py) ---
+# Readiness fails when the oldest due outbox message has waited longer than this...
+CIVIC311_READY_OUTBOX_MAX_AGE_SECONDS = env_int("CIVIC311_READY_OUTBOX_MAX_AGE_SECONDS", 300)
+# ...or when the last beat tick (a heartbeat every minute, run by a worker) is older than this.
+CIVIC311_READY_BEAT_MAX_AGE_SECONDS = env_int("CIVIC311_READY_BEAT_MAX_AGE_SECONDS", 180)

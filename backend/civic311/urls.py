@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core.views import healthz
+from core.views import healthz, live, ready
 
 admin.site.site_header = "civic311 administration"
 admin.site.site_title = "civic311"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("healthz/live", live, name="healthz-live"),
+    path("healthz/ready", ready, name="healthz-ready"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("open311/v2/", include("open311.urls")),
