@@ -169,6 +169,12 @@ REST_FRAMEWORK: dict[str, Any] = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsStaffMember"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # A JSON body is an object of storable text, not too deep (issue 13), else a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
