@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "api",
     "frontend",
     "demo",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "civic311.urls"
@@ -189,6 +192,8 @@ REST_FRAMEWORK: dict[str, Any] = {
         "open311_anon_write": env_str("CIVIC311_OPEN311_ANON_WRITE_RATE", "30/minute"),
     },
     "DATETIME_FORMAT": "iso-8601",
+    # X-Forwarded-For is believed only from proxies the operator declares (issue 13).
+    "NUM_PROXIES": None,  # set below, in the trusted-proxies block
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "civic311 staff API",
@@ -389,3 +394,24 @@ CIVIC311_OUTBOX_SWEEP_GRACE_SECONDS = env_int("CIVIC311_OUTBOX_SWEEP_GRACE_SECON
 CIVIC311_READY_OUTBOX_MAX_AGE_SECONDS = env_int("CIVIC311_READY_OUTBOX_MAX_AGE_SECONDS", 300)
 # ...or when the last beat tick (a heartbeat every minute, run by a worker) is older than this.
 CIVIC311_READY_BEAT_MAX_AGE_SECONDS = env_int("CIVIC311_READY_BEAT_MAX_AGE_SECONDS", 180)
+
+# --- Trusted proxies and failed logins (issue 13) ---
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0 (local default):
+# the header is ignored and the client is the connection's address. Behind one nginx: 1.
+# Throttles (DRF NUM_PROXIES) and the failed-login lockout read the client from the same rule.
+CIVIC311_TRUSTED_PROXIES = env_int("CIVIC311_TRUSTED_PROXIES", 0)
+REST_FRAMEWORK["NUM_PROXIES"] = CIVIC311_TRUSTED_PROXIES
+# django-axes: after this many failures an account, and separately an address, is locked out
+# of every login (admin, /api/v1/auth/token/, any LoginView) for the cool-off time.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("CIVIC311_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("CIVIC311_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.throttles.client_address"
+# Failures are kept (and shown in the admin); successful logins are not logged row by row.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_USERNAME_FORM_FIELD = "username"
