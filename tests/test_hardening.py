@@ -6,6 +6,7 @@ from datetime import time, timedelta
 import pytest
 from django.contrib.admin.sites import site
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
@@ -181,3 +182,37 @@ def test_readiness_fails_when_the_outbox_is_not_drained(
     response = client.get("/healthz/ready")
     assert response.status_code == 503
     assert response.json()["checks"]["outbox"].startswith("oldest due message waiting")
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(
+    client: Client, settings: Settings
+) -> None:
+    settings.CIVIC311_MAX_BODY_BYTES = 1000
+
+    def upload() -> dict[str, object]:
+        return {"media": SimpleUploadedFile("photo.jpg", b"x" * 5000), "service_code": "pothole"}
+
+    response = client.post("/open311/v2/requests.json", upload())
+    assert response.status_code == 413
+    assert response.json()[0]["code"] == 413
+    response = client.post("/open311/v2/requests.xml", upload())
+    assert response.status_code == 413
+    assert b"<code>413</code>" in response.content
+    response = client.post("/api/v1/auth/token/", upload())
+    assert response.status_code == 413
+    assert "detail" in response.json()
+
+
+def test_a_repeat_send_of_one_outbox_message_carries_the_same_message_id(
+    pothole: Service, mailoutbox: list[object]
+) -> None:
+    from notifications.transports import EmailTransport
+
+    make_request(pothole, requester=Requester(email="r@example.org", channel="email"))
+    message = OutboxMessage.objects.filter(channel="email").first()
+    assert message is not None
+    first = EmailTransport().send(message)
+    again = EmailTransport().send(message)
+    ids = [m.extra_headers["Message-ID"] for m in mailoutbox]  # type: ignore[attr-defined]
+    assert first == again == ids[-1] == ids[-2]
+    assert str(message.key) in first

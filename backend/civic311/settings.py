@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses an oversized body (CIVIC311_MAX_BODY_BYTES) before anything reads it.
+    "core.middleware.BodySizeLimitMiddleware",
     # Production serves collected static files itself; locally runserver does (DEBUG).
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -160,7 +162,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Bad input gets a 4xx, never a 500: also for oversized bodies.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CIVIC311_MAX_BODY_BYTES", 1_048_576)
+CIVIC311_MAX_BODY_BYTES = env_int("CIVIC311_MAX_BODY_BYTES", 1_048_576)
+DATA_UPLOAD_MAX_MEMORY_SIZE = CIVIC311_MAX_BODY_BYTES
+# Uploaded files above this go to a temporary file, never held whole in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(CIVIC311_MAX_BODY_BYTES, 262_144)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 # --- REST API ---
