@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "frontend",
     "demo",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its 429 answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -420,3 +422,30 @@ AXES_CLIENT_IP_CALLABLE = "core.throttles.client_address"
 # Failures are kept (and shown in the admin); successful logins are not logged row by row.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_USERNAME_FORM_FIELD = "username"
+
+# --- Content-Security-Policy (django-csp; issue 13) ---
+# No inline script or style anywhere: templates load static files only. Inline style
+# attributes are refused too, except the two exact ones DRF's browsable API writes, allowed
+# by hash. Map tiles in the admin's area editor come from NASA Worldview.
+_DRF_STYLE_ATTRIBUTES = [
+    "'sha256-OfgyIBrd+/vP79JdFMYP+re4T+fIenvkrHPD2HZ8/cs='",  # float: right; margin-right: 10px
+]
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
+    "rest_framework.renderers.JSONRenderer",
+    "api.renderers.StrictBrowsableAPIRenderer",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-hashes'", *_DRF_STYLE_ATTRIBUTES],
+        "img-src": ["'self'", "data:", "https://*.vis.earthdata.nasa.gov"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
