@@ -66,3 +66,23 @@ def test_deleting_a_department_that_has_requests_is_a_409(
     assert response.status_code == 409, response.content
     assert "detail" in response.json()
     assert Department.objects.filter(slug="streets").exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/qa/periods/?page_size=0",
+        "/api/v1/qa/evaluations/?cursor=&page_size=0&status=acknowledged",
+    ],
+)
+def test_qa_lists_page_without_a_500(
+    make_user: Callable[..., User], client_for: Callable[[User | None], APIClient], path: str
+) -> None:
+    response = client_for(make_user(Role.ADMIN)).get(path)
+    assert response.status_code == 200, response.content
+
+
+def test_an_unmatched_api_url_answers_json(agent: APIClient) -> None:
+    response = agent.post("/api/v1/calls/1.5/caller/", {}, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from api.pagination import NewestByIdPagination
 from api.permissions import IsStaffMember
 from api.permissions import request_user as _user
 from api.validation import validated
@@ -96,6 +97,7 @@ class EvaluationViewSet(
 
     permission_classes = [IsStaffMember]
     serializer_class = EvaluationSerializer
+    pagination_class = NewestByIdPagination
     filterset_fields = ["status", "stratum"]
 
     def get_queryset(self) -> QuerySet[Evaluation]:
@@ -264,6 +266,7 @@ class PeriodViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[SamplingPerio
 
     permission_classes = [IsStaffMember]
     serializer_class = PeriodSerializer
+    pagination_class = NewestByIdPagination
     queryset = SamplingPeriod.objects.order_by("-starts_on")
 
 

@@ -150,7 +150,7 @@ class RequesterSerializer(serializers.Serializer[dict[str, Any]]):
 
 class RequestEventSerializer(serializers.ModelSerializer[RequestEvent]):
     actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -169,13 +169,13 @@ class ServiceRequestSerializer(serializers.ModelSerializer[ServiceRequest]):
     )
     department_name = serializers.CharField(source="department.name", read_only=True)
     unit: serializers.SlugRelatedField[WorkUnit] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
     assignee: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     duplicate_of: serializers.SlugRelatedField[ServiceRequest] = serializers.SlugRelatedField(
-        slug_field="public_id", read_only=True
+        slug_field="public_id", read_only=True, allow_null=True
     )
     location = serializers.SerializerMethodField()
     requester = serializers.SerializerMethodField()

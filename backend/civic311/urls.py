@@ -23,3 +23,6 @@ urlpatterns = [
     ),
     path("", include("frontend.urls")),
 ]
+
+# Unmatched URLs under /api/ and /open311/ answer in those interfaces' formats.
+handler404 = "core.views.not_found"

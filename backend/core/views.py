@@ -1,6 +1,7 @@
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
 
 from core.health import health_report, readiness_report
 
@@ -26,3 +27,19 @@ def ready(request: HttpRequest) -> JsonResponse:
     """Readiness: database, broker, outbox and beat within limits; unusable departments."""
     is_ready, report = readiness_report()
     return JsonResponse(report, status=200 if is_ready else 503)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A URL no route matches answers in the format of the interface it was meant for."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    if request.path.startswith("/open311/"):
+        if request.path.endswith(".xml"):
+            xml = (
+                '<?xml version="1.0" encoding="utf-8"?>\n'
+                "<errors><error><code>404</code><description>Not found.</description>"
+                "</error></errors>"
+            )
+            return HttpResponse(xml, status=404, content_type="text/xml; charset=utf-8")
+        return JsonResponse([{"code": 404, "description": "Not found."}], status=404, safe=False)
+    return page_not_found(request, exception)
