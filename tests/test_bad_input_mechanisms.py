@@ -86,3 +86,10 @@ def test_an_unmatched_api_url_answers_json(agent: APIClient) -> None:
     response = agent.post("/api/v1/calls/1.5/caller/", {}, format="json")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+def test_a_form_with_too_many_fields_answers_json(agent: APIClient) -> None:
+    fields = {f"requests_{n}": "x" for n in range(300)}
+    response = agent.post("/api/v1/requests/bulk-status/", fields, format="multipart")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")

@@ -26,3 +26,4 @@ urlpatterns = [
 
 # Unmatched URLs under /api/ and /open311/ answer in those interfaces' formats.
 handler404 = "core.views.not_found"
+handler400 = "core.views.bad_request"

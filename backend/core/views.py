@@ -1,6 +1,7 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import page_not_found
 
 from core.health import health_report, readiness_report
@@ -43,3 +44,12 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
             return HttpResponse(xml, status=404, content_type="text/xml; charset=utf-8")
         return JsonResponse([{"code": 404, "description": "Not found."}], status=404, safe=False)
     return page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django itself refuses (too many fields, a bad host) before any view runs."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    if request.path.startswith("/open311/") and not request.path.endswith(".xml"):
+        return JsonResponse([{"code": 400, "description": "Bad request."}], status=400, safe=False)
+    return django_bad_request(request, exception)
