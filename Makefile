@@ -7,13 +7,15 @@ VENV := .venv/bin
 # Each recipe line runs in its own shell: load the stack's URLs into every one that needs them.
 WITH_ENV := eval "$$(bash $(STACK) env)" &&
 
-.PHONY: help provision run test lint typecheck pytest test-fast bench mutation stop migrate demo check-deploy
+.PHONY: help provision run run-production test lint typecheck pytest test-fast bench mutation stop migrate demo check-deploy
 
 help:
 	@echo "make run     install what is missing, start the local stack, serve http://127.0.0.1:$(PORT)"
 	@echo "make test    same provisioning, then ruff, mypy, migrations check and the whole test suite"
 	@echo "make bench   run the benchmarks in bench/ (each prints one JSON object last)"
 	@echo "make stop    stop the local PostgreSQL and Redis"
+	@echo "make run-production   the same stack with production settings behind nginx (https)"
+	@echo "make check-deploy     check --deploy, production pages, then the https stack answers"
 
 provision:
 	@bash $(STACK) all
@@ -24,9 +26,16 @@ migrate: provision
 demo: migrate
 	@$(WITH_ENV) $(VENV)/python manage.py load_demo_city --requests 300
 
+# supervisord restarts the web app, the worker or beat when one dies; Ctrl-C stops all three.
 run: demo
 	@echo "civic311 on http://127.0.0.1:$(PORT)  (admin: /admin/, API: /api/v1/, docs: /api/docs/)"
-	@$(WITH_ENV) PORT=$(PORT) exec $(VENV)/honcho start -f deploy/local/Procfile
+	@mkdir -p .local/run
+	@$(WITH_ENV) PORT=$(PORT) CIVIC311_RUN_DIR=$(CURDIR)/.local/run \
+		exec $(VENV)/supervisord -c deploy/local/supervisord.conf
+
+# Production settings behind nginx (TLS), gunicorn, worker and beat, all supervised.
+run-production: provision
+	@bash deploy/production/run.sh foreground
 
 lint: provision
 	$(VENV)/ruff check .
@@ -49,6 +58,9 @@ test: lint typecheck
 check-deploy: provision
 	@$(WITH_ENV) CIVIC311_ENV=production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 		DJANGO_ALLOWED_HOSTS=311.example.org $(VENV)/python manage.py check --deploy --fail-level WARNING
+	@$(WITH_ENV) $(VENV)/pytest -q tests/test_production.py
+	@bash deploy/production/run.sh start; rc=0; bash deploy/production/run.sh check || rc=$$?; \
+		bash deploy/production/run.sh stop; exit $$rc
 
 bench: migrate
 	@set -e; for b in bench/*/run.py; do echo "== $$b"; $(WITH_ENV) $(VENV)/python $$b; done

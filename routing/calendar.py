@@ -24,6 +24,9 @@ class WorkingCalendar:
     def __post_init__(self) -> None:
         if not self.working_days:
             raise ValueError("a calendar needs at least one working day")
+        if not self.working_days <= frozenset(range(7)):
+            # A weekday no date has would leave next_working_day searching forever.
+            raise ValueError("working days are 0 (Monday) to 6 (Sunday)")
         if self.day_ends_at <= self.day_starts_at:
             raise ValueError("the working day must end after it starts")
 

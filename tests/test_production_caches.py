@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from core.models import Department, Holiday
-from intake.models import Service
+from intake.models import Service, ServiceRequest
 from notifications import services as outbox
 from notifications.models import OutboxMessage, WebhookSubscription
 from routing_adapter import router
@@ -62,18 +62,20 @@ def test_routing_sees_a_new_holiday_within_its_refresh_window(
     where = Point(-89.40, 43.07, srid=4326)
     pothole.target_value = 1
     pothole.save()
-    assert route_request(service=pothole, location=where, received_at=received).promised_at == (
-        datetime(2026, 12, 24, 17, tzinfo=CITY)
-    )
+    assert route_request(
+        service_request=ServiceRequest(service=pothole, location=where, created_at=received)
+    ).promised_at == (datetime(2026, 12, 24, 17, tzinfo=CITY))
     Holiday.objects.create(date=date(2026, 12, 24), name="Christmas Eve")  # by another process
     clock.now += 4.9
-    assert route_request(service=pothole, location=where, received_at=received).promised_at == (
+    assert route_request(
+        service_request=ServiceRequest(service=pothole, location=where, created_at=received)
+    ).promised_at == (
         datetime(2026, 12, 24, 17, tzinfo=CITY)  # still within the window: remembered
     )
     clock.now += 0.2
-    assert route_request(service=pothole, location=where, received_at=received).promised_at == (
-        datetime(2026, 12, 25, 17, tzinfo=CITY)
-    )
+    assert route_request(
+        service_request=ServiceRequest(service=pothole, location=where, created_at=received)
+    ).promised_at == (datetime(2026, 12, 25, 17, tzinfo=CITY))
 
 
 def test_queue_counts_are_shared_for_their_window_then_recounted(

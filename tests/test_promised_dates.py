@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from core.models import Department, Holiday
-from intake.models import Service
+from intake.models import Service, ServiceRequest
 from routing_adapter.selectors import route_request
 from tests.factories import ServiceFactory
 
@@ -87,7 +87,9 @@ def test_the_router_promises_the_exact_date(
     promised: datetime,
 ) -> None:
     service = Service.objects.get(code=code)
-    decision = route_request(service=service, location=WHERE, received_at=received)
+    decision = route_request(
+        service_request=ServiceRequest(service=service, location=WHERE, created_at=received)
+    )
     assert decision.promised_at == promised
 
 

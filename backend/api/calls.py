@@ -69,6 +69,8 @@ class CallSerializer(serializers.ModelSerializer[Interaction]):
         slug_field="public_id", many=True, read_only=True
     )
     message = CallMessageSerializer(source="call_message", read_only=True, allow_null=True)
+    # Empty until the call ends: the schema lists "" with the outcomes.
+    outcome = serializers.ChoiceField(choices=CallOutcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Interaction

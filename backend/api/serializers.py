@@ -9,10 +9,11 @@ from rest_framework_gis.fields import GeometryField
 
 from accounts.models import User
 from api.fields import SlugLookupField, StrictCharField
-from core.models import Area, Department, WorkUnit
+from core.models import Area, Department, WorkUnit, calendar_errors
 from intake.commands import IntakeCommand, Location, Requester
 from intake.limits import MAX_DESCRIPTION, MAX_MEDIA_URLS, MAX_NOTE
 from intake.models import (
+    MAX_SERVICE_TARGET,
     Channel,
     ContactChannel,
     Priority,
@@ -50,6 +51,24 @@ class DepartmentSerializer(serializers.ModelSerializer[Department]):
             "is_active",
             "units",
         ]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A partial update is checked against the values it leaves as they are.
+        def value(name: str) -> Any:
+            if name in attrs:
+                return attrs[name]
+            if self.instance is not None:
+                return getattr(self.instance, name)
+            return getattr(Department(), name)  # the model's default
+
+        errors = calendar_errors(
+            working_days=value("working_days"),
+            day_starts_at=value("day_starts_at"),
+            day_ends_at=value("day_ends_at"),
+        )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class ServiceAttributeSerializer(serializers.ModelSerializer[ServiceAttribute]):
@@ -90,6 +109,7 @@ class ServiceSerializer(serializers.ModelSerializer[Service]):
             "is_active",
             "attributes",
         ]
+        extra_kwargs = {"target_value": {"max_value": MAX_SERVICE_TARGET}}
 
 
 class AreaSerializer(serializers.ModelSerializer[Area]):
@@ -132,7 +152,7 @@ class RequesterSerializer(serializers.Serializer[dict[str, Any]]):
 
 class RequestEventSerializer(serializers.ModelSerializer[RequestEvent]):
     actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -151,13 +171,13 @@ class ServiceRequestSerializer(serializers.ModelSerializer[ServiceRequest]):
     )
     department_name = serializers.CharField(source="department.name", read_only=True)
     unit: serializers.SlugRelatedField[WorkUnit] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
     assignee: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     duplicate_of: serializers.SlugRelatedField[ServiceRequest] = serializers.SlugRelatedField(
-        slug_field="public_id", read_only=True
+        slug_field="public_id", read_only=True, allow_null=True
     )
     location = serializers.SerializerMethodField()
     requester = serializers.SerializerMethodField()

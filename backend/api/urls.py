@@ -1,8 +1,10 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.routers import DefaultRouter
 
 from api import calls, qa, qa_reports, views
+from core.parsers import JSONObjectParser
 
 router = DefaultRouter()
 router.register("requests", views.ServiceRequestViewSet, basename="request")
@@ -17,7 +19,12 @@ router.register("qa/periods", qa.PeriodViewSet, basename="sampling-period")
 router.register("recovery-tasks", views.RecoveryTaskViewSet, basename="recovery-task")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path(
+        "auth/token/",
+        # DRF's view names its own parsers; it gets the same JSON parser as every other view.
+        ObtainAuthToken.as_view(parser_classes=[FormParser, MultiPartParser, JSONObjectParser]),
+        name="api-token",
+    ),
     path("routing/misroutes/", views.MisroutesView.as_view(), name="routing-misroutes"),
     path("routing/proposals/", views.RoutingProposalsView.as_view(), name="routing-proposals"),
     path("queues/<slug:department>/", views.QueueView.as_view(), name="queue"),

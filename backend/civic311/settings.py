@@ -60,10 +60,14 @@ INSTALLED_APPS = [
     "api",
     "frontend",
     "demo",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses an oversized body (CIVIC311_MAX_BODY_BYTES) before anything reads it.
+    "core.middleware.BodySizeLimitMiddleware",
     # Production serves collected static files itself; locally runserver does (DEBUG).
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,6 +76,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "civic311.urls"
@@ -157,7 +164,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Bad input gets a 4xx, never a 500: also for oversized bodies.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CIVIC311_MAX_BODY_BYTES", 1_048_576)
+CIVIC311_MAX_BODY_BYTES = env_int("CIVIC311_MAX_BODY_BYTES", 1_048_576)
+DATA_UPLOAD_MAX_MEMORY_SIZE = CIVIC311_MAX_BODY_BYTES
+# Uploaded files above this go to a temporary file, never held whole in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(CIVIC311_MAX_BODY_BYTES, 262_144)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 # --- REST API ---
@@ -169,6 +179,12 @@ REST_FRAMEWORK: dict[str, Any] = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsStaffMember"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # A JSON body is an object of storable text, not too deep (issue 13), else a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
@@ -183,6 +199,8 @@ REST_FRAMEWORK: dict[str, Any] = {
         "open311_anon_write": env_str("CIVIC311_OPEN311_ANON_WRITE_RATE", "30/minute"),
     },
     "DATETIME_FORMAT": "iso-8601",
+    # X-Forwarded-For is believed only from proxies the operator declares (issue 13).
+    "NUM_PROXIES": None,  # set below, in the trusted-proxies block
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "civic311 staff API",
@@ -193,6 +211,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema tells the truth (issue 13): common error answers, nullable fields, times.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RequestStatusEnum": "intake.statuses.Status.choices",
         "IntakeChannelEnum": "intake.models.Channel.choices",
@@ -379,3 +402,57 @@ TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER", "")
 # The sweep leaves fresh messages to the task queued at commit for this long.
 CIVIC311_OUTBOX_SWEEP_GRACE_SECONDS = env_int("CIVIC311_OUTBOX_SWEEP_GRACE_SECONDS", 60)
+
+# --- Health and operations (see core/health.py) ---
+# Readiness fails when the oldest due outbox message has waited longer than this...
+CIVIC311_READY_OUTBOX_MAX_AGE_SECONDS = env_int("CIVIC311_READY_OUTBOX_MAX_AGE_SECONDS", 300)
+# ...or when the last beat tick (a heartbeat every minute, run by a worker) is older than this.
+CIVIC311_READY_BEAT_MAX_AGE_SECONDS = env_int("CIVIC311_READY_BEAT_MAX_AGE_SECONDS", 180)
+
+# --- Trusted proxies and failed logins (issue 13) ---
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0 (local default):
+# the header is ignored and the client is the connection's address. Behind one nginx: 1.
+# Throttles (DRF NUM_PROXIES) and the failed-login lockout read the client from the same rule.
+CIVIC311_TRUSTED_PROXIES = env_int("CIVIC311_TRUSTED_PROXIES", 0)
+REST_FRAMEWORK["NUM_PROXIES"] = CIVIC311_TRUSTED_PROXIES
+# django-axes: after this many failures an account, and separately an address, is locked out
+# of every login (admin, /api/v1/auth/token/, any LoginView) for the cool-off time.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("CIVIC311_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("CIVIC311_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.throttles.client_address"
+# Failures are kept (and shown in the admin); successful logins are not logged row by row.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_USERNAME_FORM_FIELD = "username"
+
+# --- Content-Security-Policy (django-csp; issue 13) ---
+# No inline script or style anywhere: templates load static files only. Inline style
+# attributes are refused too, except the two exact ones DRF's browsable API writes, allowed
+# by hash. Map tiles in the admin's area editor come from NASA Worldview.
+_DRF_STYLE_ATTRIBUTES = [
+    "'sha256-OfgyIBrd+/vP79JdFMYP+re4T+fIenvkrHPD2HZ8/cs='",  # float: right; margin-right: 10px
+]
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
+    "rest_framework.renderers.JSONRenderer",
+    "api.renderers.StrictBrowsableAPIRenderer",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-hashes'", *_DRF_STYLE_ATTRIBUTES],
+        "img-src": ["'self'", "data:", "https://*.vis.earthdata.nasa.gov"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

@@ -1,18 +1,29 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core.views import healthz
+from core.views import healthz, live, ready
 
 admin.site.site_header = "civic311 administration"
 admin.site.site_title = "civic311"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("healthz/live", live, name="healthz-live"),
+    path("healthz/ready", ready, name="healthz-ready"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("open311/v2/", include("open311.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves its start-up script from a URL: no inline script (CSP).
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
     path("", include("frontend.urls")),
 ]
+
+# Unmatched URLs under /api/ and /open311/ answer in those interfaces' formats.
+handler404 = "core.views.not_found"
+handler400 = "core.views.bad_request"

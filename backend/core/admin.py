@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
-from core.models import Area, Department, Holiday, WorkUnit
+from core.models import Area, Department, Holiday, WorkUnit, calendar_errors
 from core.widgets import SelfHostedMapWidget
 
 
@@ -18,11 +18,25 @@ class WorkUnitInline(admin.TabularInline[WorkUnit, Department]):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin[Department]):
-    list_display = ["name", "slug", "public_name", "is_active"]
+    list_display = ["name", "slug", "public_name", "is_active", "configuration"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug", "public_name"]
     prepopulated_fields = {"slug": ("name",)}
     inlines = [WorkUnitInline]
+
+    @admin.display(description="Configuration")
+    def configuration(self, department: Department) -> str:
+        """A department routing cannot use is skipped; say so where administrators look."""
+        errors = calendar_errors(
+            working_days=department.working_days,
+            day_starts_at=department.day_starts_at,
+            day_ends_at=department.day_ends_at,
+        )
+        if not errors:
+            return "ok"
+        return "unusable, skipped by routing: " + " ".join(
+            message for messages in errors.values() for message in messages
+        )
 
 
 @admin.register(WorkUnit)

@@ -4,6 +4,7 @@ from datetime import time, timedelta
 
 from django.contrib.gis.db import models as gis
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 
 WEEKDAYS = [
@@ -19,6 +20,27 @@ WEEKDAYS = [
 
 def default_working_days() -> list[int]:
     return [0, 1, 2, 3, 4]
+
+
+def calendar_errors(
+    *, working_days: list[int] | None, day_starts_at: time | None, day_ends_at: time | None
+) -> dict[str, list[str]]:
+    """What makes a department's working calendar unusable for promised dates, by field.
+
+    Checked wherever a department is written (API, admin); the engine build checks again
+    and skips a department that is still unusable (a row written some other way).
+    """
+    errors: dict[str, list[str]] = {}
+    days = list(working_days or [])
+    if not days:
+        errors["working_days"] = ["Give at least one working day."]
+    elif any(day not in range(7) for day in days):
+        errors["working_days"] = ["Each working day is 0 (Monday) to 6 (Sunday)."]
+    elif len(set(days)) != len(days):
+        errors["working_days"] = ["A working day is listed twice."]
+    if day_starts_at is not None and day_ends_at is not None and day_ends_at <= day_starts_at:
+        errors["day_ends_at"] = ["The working day must end after it starts (day_starts_at)."]
+    return errors
 
 
 class Department(models.Model):
@@ -49,6 +71,15 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors = calendar_errors(
+            working_days=self.working_days,
+            day_starts_at=self.day_starts_at,
+            day_ends_at=self.day_ends_at,
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class WorkUnit(models.Model):

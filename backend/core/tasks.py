@@ -4,12 +4,12 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
-logger = logging.getLogger(__name__)
+from core.health import HEARTBEAT_KEY
 
-HEARTBEAT_KEY = "civic311:worker-heartbeat"
+logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
 def record_heartbeat() -> None:
-    """Beat → worker round trip; operators read the key to see both are alive."""
+    """Beat → worker round trip; readiness (/healthz/ready) reads the key to see both are alive."""
     cache.set(HEARTBEAT_KEY, timezone.now().isoformat(), timeout=600)

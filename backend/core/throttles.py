@@ -7,13 +7,27 @@ the window's length as its expiry on the client's first call: one Redis round tr
 may burst up to twice its rate across two windows, which is fine for abuse limits.
 """
 
+import ipaddress
 from typing import Any
 
 from django.core.cache import BaseCache, cache
+from django.http import HttpRequest
 from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle, UserRateThrottle
 
 from core.errors import RateLimited
+
+
+def client_address(request: HttpRequest | Request) -> str | None:
+    """The caller's address: X-Forwarded-For only as far as CIVIC311_TRUSTED_PROXIES allows
+    (DRF's NUM_PROXIES rule), so throttles and the login lockout agree on who is calling.
+    Not an address (a garbled header): the connection's own address; none known: None."""
+    ident = BaseThrottle().get_ident(request)  # type: ignore[arg-type]
+    try:
+        return str(ipaddress.ip_address(str(ident).strip()))
+    except ValueError:
+        remote = request.META.get("REMOTE_ADDR")
+        return str(remote) if remote else None
 
 
 def _counter_incr(cache: BaseCache, key: str, timeout: int) -> tuple[int, int]:

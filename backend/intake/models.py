@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.gis.db import models as gis
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.models import Department, WorkUnit
@@ -21,6 +22,10 @@ class ServiceType(models.TextChoices):
 class TargetUnit(models.TextChoices):
     WORKING_DAYS = "working_days", "Working days"
     WORKING_HOURS = "working_hours", "Working hours"
+
+
+# The longest service-level target, in working days or working hours.
+MAX_SERVICE_TARGET = 1000
 
 
 class Service(models.Model):
@@ -64,6 +69,12 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def clean(self) -> None:
+        # A target of millions of working days would keep the promised-date loop busy for
+        # minutes (and past the calendar's last year): refuse it where it is written.
+        if self.target_value is not None and self.target_value > MAX_SERVICE_TARGET:
+            raise ValidationError({"target_value": [f"At most {MAX_SERVICE_TARGET}."]})
 
 
 class AttributeDatatype(models.TextChoices):

@@ -11,6 +11,7 @@ from django.http import QueryDict
 
 from core.errors import InvalidInput
 
+MIN_YEAR, MAX_YEAR = 1900, 2999
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 
 
@@ -66,6 +67,9 @@ def moment(params: Mapping[str, Any], name: str) -> datetime | None:
         raise InvalidInput.field(
             name, "Give a W3C date and time, e.g. 2026-11-22T09:30:00-06:00."
         ) from None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        # Year 1 or 9999 overflows once shifted by a time zone or the 90-day window.
+        raise InvalidInput.field(name, f"Give a year between {MIN_YEAR} and {MAX_YEAR}.")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
     return parsed

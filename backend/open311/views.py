@@ -9,13 +9,14 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import InvalidInput, RateLimited
+from core.parsers import JSONObjectParser
 from intake.commands import IntakeCommand, Location, LocationFields, Requester
 from intake.limits import MAX_DESCRIPTION
 from intake.models import Channel, ContactChannel, ServiceRequest
@@ -57,7 +58,7 @@ class Open311View(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     renderer_classes = [Open311XMLRenderer, Open311JSONRenderer]
-    parser_classes = [FormParser, MultiPartParser, JSONParser]
+    parser_classes = [FormParser, MultiPartParser, JSONObjectParser]
     throttle_classes = [Open311ClientThrottle]
     xml_root = "response"
 

@@ -1,9 +1,10 @@
 """One routing engine per process, built from the database and rebuilt when its inputs change."""
 
+import logging
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +26,8 @@ from routing.geo import AreaIndex
 from routing.proposals import Proposal
 from routing.rules import Family, Rule, RuleSet
 from routing_adapter.models import RoutingModel, RoutingRule
+
+logger = logging.getLogger(__name__)
 
 # The service's default department is the baseline: learned rules (priority 100 and up)
 # and rules written by people (1000) both come before it.
@@ -94,6 +97,9 @@ class Directory:
     calendars: dict[str, WorkingCalendar]
     # Active services with their attributes, for intake's validation without a query.
     services: dict[str, Service]
+    # Active departments whose configuration cannot be used (slug: why): skipped by routing,
+    # reported by readiness, the admin and the log, so one bad row never stops intake.
+    unusable: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -183,17 +189,40 @@ def build_directory() -> Directory:
     own: dict[int, list[date]] = {}
     for department_id, day in Holiday.objects.values_list("department_id", "date"):
         (city_wide if department_id is None else own.setdefault(department_id, [])).append(day)
-    calendars = {
-        d.slug: working_calendar(d, holidays=city_wide + own.get(d.pk, []))
-        for d in departments.values()
-    }
+    calendars, unusable = _calendars(departments, city_wide=city_wide, own=own)
+    for slug in unusable:
+        del departments[slug]
     services = {
         service.code: service
         for service in Service.objects.filter(is_active=True)
         .select_related("default_department")
         .prefetch_related("attributes")
     }
-    return Directory(departments=departments, units=units, calendars=calendars, services=services)
+    return Directory(
+        departments=departments,
+        units=units,
+        calendars=calendars,
+        services=services,
+        unusable=unusable,
+    )
+
+
+def _calendars(
+    departments: dict[str, Department], *, city_wide: list[date], own: dict[int, list[date]]
+) -> tuple[dict[str, WorkingCalendar], dict[str, str]]:
+    calendars: dict[str, WorkingCalendar] = {}
+    unusable: dict[str, str] = {}
+    for slug, department in departments.items():
+        try:
+            calendars[slug] = working_calendar(
+                department, holidays=city_wide + own.get(department.pk, [])
+            )
+        except (ValueError, TypeError) as exc:
+            unusable[slug] = f"working calendar: {exc}"
+            logger.error(
+                "routing: department %s skipped, its configuration cannot be used: %s", slug, exc
+            )
+    return calendars, unusable
 
 
 def _current() -> _Cached:

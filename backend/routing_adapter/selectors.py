@@ -4,6 +4,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
@@ -59,7 +60,14 @@ def department_calendar(department: Department) -> WorkingCalendar:
 
 
 def promised_date(*, service: Service, department: Department, received_at: datetime) -> datetime:
-    calendar = current_directory().calendars.get(department.slug) or department_calendar(department)
+    calendar = current_directory().calendars.get(department.slug)
+    if calendar is None:
+        try:
+            calendar = department_calendar(department)
+        except ValueError:
+            # An unusable calendar (reported by readiness) must not stop intake: promise on
+            # the standard working week instead.
+            calendar = WorkingCalendar(timezone=ZoneInfo(settings.TIME_ZONE))
     return calendar.add(received_at, service.target_value, TargetUnit(service.target_unit))
 
 
