@@ -19,7 +19,7 @@ from routing.model import Owner, RoutingInput
 from routing.rules import TRANSFER_WEIGHT, Rule, RuleSet, moment
 from routing_adapter.models import RoutingModel, RoutingRule
 from routing_adapter.router import current_router
-from routing_adapter.selectors import routing_input
+from routing_adapter.selectors import request_routing_input
 
 
 @dataclass(frozen=True)
@@ -122,16 +122,7 @@ def routing_feedback_record(*, service_request: ServiceRequest) -> int:
     router = current_router()
     if not router.rules.families:
         return 0  # no learned model imported: nothing learns, the written rules stand
-    request = routing_input(
-        service=service_request.service,
-        received_at=service_request.created_at,
-        location=service_request.location,
-        description=service_request.description,
-        address=service_request.address,
-        zipcode=service_request.zipcode,
-        attributes=service_request.attributes,
-        channel=service_request.channel,
-    )
+    request = request_routing_input(service_request)
     department = service_request.department.slug
     unit = service_request.unit.slug if service_request.unit else ""
     weight = 1.0 if service_request.status == Status.RESOLVED else TRANSFER_WEIGHT
@@ -178,16 +169,7 @@ def routing_model_learn(*, since_days: int = 365) -> LearnResult:
     history = [
         HistoricalRequest(
             request_id=r.public_id,
-            request=routing_input(
-                service=r.service,
-                received_at=r.created_at,
-                location=r.location,
-                description=r.description,
-                address=r.address,
-                zipcode=r.zipcode,
-                attributes=r.attributes,
-                channel=r.channel,
-            ),
+            request=request_routing_input(r),
             owner=Owner(r.department.slug, r.unit.slug if r.unit else ""),
         )
         for r in ServiceRequest.objects.filter(created_at__gte=since)
