@@ -7,6 +7,10 @@ from typing import Any
 from django.test import Client
 from PIL import Image
 
+from core.services import address_import_rows, area_upsert
+from demo import geography
+from intake.models import Service, ServiceAttribute
+
 GPS_IFD = 0x8825
 
 
@@ -38,3 +42,35 @@ def report_fields(client: Client, code: str, **values: Any) -> dict[str, Any]:
 
 def error_messages(body: bytes) -> list[str]:
     return re.findall(r'usa-error-message"[^>]*>([^<]*)<', body.decode())
+
+
+def riverton_limits_and_addresses() -> None:
+    """The demo city's limits and two addresses on Oak Street, by the default test point."""
+    area_upsert(kind="city-limits", name="City of Riverton", geometry=geography.CITY_LIMITS)
+    address_import_rows(
+        rows=[
+            {"address_id": "A1", "address": "1200 Oak Street", "lat": "43.07", "long": "-89.40"},
+            {"address_id": "A2", "address": "1300 Oak Street", "lat": "43.08", "long": "-89.40"},
+        ]
+    )
+
+
+def pothole_with_questions(pothole: Service) -> Service:
+    """A required size question, and Spanish for the service and the question."""
+    ServiceAttribute.objects.create(
+        service=pothole,
+        code="size",
+        description="How big is it?",
+        datatype="singlevaluelist",
+        required=True,
+        values=[{"key": "small", "name": "Small"}, {"key": "large", "name": "Large"}],
+        translations={
+            "es": {
+                "description": "¿Qué tan grande es?",
+                "values": {"small": "Pequeño", "large": "Grande"},
+            }
+        },
+    )
+    pothole.translations = {"es": {"name": "Bache", "description": "Un hoyo en la calle."}}
+    pothole.save()
+    return pothole

@@ -11,34 +11,28 @@ from django.test import Client, override_settings
 from PIL import Image
 
 from core.models import Address
-from core.services import address_import_rows, area_upsert
-from demo import geography
 from intake.images import PhotoRejected, photo_clean
-from intake.models import Follower, RequestPhoto, Service, ServiceAttribute, ServiceRequest
+from intake.models import Follower, RequestPhoto, Service, ServiceRequest
 from notifications.models import OutboxMessage
 from tests.factories import make_request
-from tests.web.helpers import GPS_IFD, error_messages, jpeg_with_gps, report_fields
+from tests.web.helpers import (
+    GPS_IFD,
+    error_messages,
+    jpeg_with_gps,
+    pothole_with_questions,
+    report_fields,
+    riverton_limits_and_addresses,
+)
 
 
 @pytest.fixture
 def riverton(db: None) -> None:
-    area_upsert(kind="city-limits", name="City of Riverton", geometry=geography.CITY_LIMITS)
+    riverton_limits_and_addresses()
 
 
 @pytest.fixture
 def pothole_questions(pothole: Service) -> Service:
-    ServiceAttribute.objects.create(
-        service=pothole,
-        code="size",
-        description="How big is it?",
-        datatype="singlevaluelist",
-        required=True,
-        values=[{"key": "small", "name": "Small"}, {"key": "large", "name": "Large"}],
-        translations={"es": {"description": "¿Qué tan grande es?", "values": {"small": "Pequeño"}}},
-    )
-    pothole.translations = {"es": {"name": "Bache", "description": "Un hoyo en la calle."}}
-    pothole.save()
-    return pothole
+    return pothole_with_questions(pothole)
 
 
 def test_exif_and_gps_are_removed_from_photos() -> None:
@@ -81,22 +75,6 @@ def test_the_address_importer_skips_garbage_rows(db: None, tmp_path: Any) -> Non
 
 
 def test_address_type_ahead_and_nearest_address(riverton: None) -> None:
-    address_import_rows(
-        rows=[
-            {
-                "address_id": "A1",
-                "address": "1200 Oak Street",
-                "lat": "43.0700",
-                "long": "-89.4000",
-            },
-            {
-                "address_id": "A2",
-                "address": "1300 Oak Street",
-                "lat": "43.0800",
-                "long": "-89.4000",
-            },
-        ]
-    )
     client = Client()
     options = client.get("/addresses/?address=oak st").content.decode()
     assert "1200 Oak Street" in options

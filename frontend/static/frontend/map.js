@@ -31,7 +31,7 @@
       layers.push(new ol.layer.Vector({
         source: new ol.source.Vector({ url: el.dataset.addressesUrl, format: new ol.format.GeoJSON({ featureProjection: "EPSG:3857" }) }),
         style: new ol.style.Style({ image: new ol.style.Circle({ radius: 1.5, fill: new ol.style.Fill({ color: "rgba(80,80,80,0.35)" }) }) }),
-        minZoom: 14
+        minZoom: 12
       }));
     }
     return layers;
