@@ -24,6 +24,9 @@ urlpatterns = [
     path("", include("frontend.urls")),
 ]
 
-# Unmatched URLs under /api/ and /open311/ answer in those interfaces' formats.
-handler404 = "core.views.not_found"
+# The product's own error pages, in the visitor's language (frontend.errors); unmatched URLs
+# under /api/ and /open311/ answer in those interfaces' formats.
 handler400 = "core.views.bad_request"
+handler403 = "frontend.errors.permission_denied"
+handler404 = "frontend.errors.page_not_found"
+handler500 = "frontend.errors.server_error"

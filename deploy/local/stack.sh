@@ -28,6 +28,7 @@ APT_PACKAGES=(
   gdal-bin libgdal-dev libgeos-dev libproj-dev redis-server python3-venv make git
   chromium  # headless browser for the end-to-end tests (Playwright drives it)
   nginx-light openssl  # the TLS proxy of `make run-production` / `make check-deploy`
+  gettext  # makemessages / compilemessages for the Spanish catalogue
 )
 
 log() { printf '[stack] %s\n' "$*" >&2; }
