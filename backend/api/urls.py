@@ -2,7 +2,7 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from api import calls, qa, views
+from api import audit, calls, qa, views
 
 router = DefaultRouter()
 router.register("requests", views.ServiceRequestViewSet, basename="request")
@@ -24,6 +24,14 @@ urlpatterns = [
     path("requests/bulk-status/", views.BulkStatusView.as_view(), name="bulk-status"),
     path("notifications/failures/", views.DeliveryFailuresView.as_view(), name="delivery-failures"),
     path("reports/performance/", views.PerformanceReportView.as_view(), name="performance"),
+    path(
+        "reports/performance.csv",
+        views.PerformanceReportCsvView.as_view(),
+        name="performance-csv",
+    ),
+    path("audit/requests/<str:id>/", audit.RequestAuditView.as_view(), name="audit-request"),
+    path("audit/users/<str:username>/", audit.UserAuditView.as_view(), name="audit-user"),
+    path("callers/", audit.CallerLookupView.as_view(), name="caller-lookup"),
     path("qa/scorecards/", qa.ScorecardView.as_view(), name="qa-scorecards"),
     path("qa/patterns/", qa.PatternView.as_view(), name="qa-patterns"),
     path("qa/sample-size/", qa.SampleSizeView.as_view(), name="qa-sample-size"),

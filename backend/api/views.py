@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.db.models import Q, QuerySet
+from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, mixins, serializers, status, viewsets
@@ -19,6 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from api import serializers as s
+from api.audited import AuditedWritesMixin
 from api.filters import ServiceRequestFilter
 from api.permissions import CanSeeServiceRequest, IsSupervisorOrAdmin, ReadForStaffWriteForAdmins
 from api.validation import validated
@@ -396,6 +398,22 @@ class PerformanceReportView(APIView):
         return Response(work_reports.performance_report(**query))
 
 
+class PerformanceReportCsvView(APIView):
+    """The performance report as a CSV file, same query and numbers."""
+
+    permission_classes = [IsSupervisorOrAdmin]
+
+    @extend_schema(parameters=[s.ReportQuerySerializer], responses={(200, "text/csv"): str})
+    def get(self, request: Request) -> HttpResponse:
+        query = validated(s.ReportQuerySerializer, request.query_params)
+        rows = work_reports.performance_report(**query)
+        body = work_reports.performance_report_csv(rows, group_by=query["group_by"])
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        filename = f"performance-by-{query['group_by']}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
 class MisroutesView(generics.ListAPIView[Any]):
     """Routing rules whose requests were transferred away, most transfers first."""
 
@@ -407,7 +425,7 @@ class MisroutesView(generics.ListAPIView[Any]):
         return routing_selectors.misroutes_by_rule()
 
 
-class ServiceViewSet(viewsets.ModelViewSet[Service]):
+class ServiceViewSet(AuditedWritesMixin, viewsets.ModelViewSet[Service]):
     """The service catalogue. Attributes are edited in the admin."""
 
     permission_classes = [ReadForStaffWriteForAdmins]
@@ -418,7 +436,7 @@ class ServiceViewSet(viewsets.ModelViewSet[Service]):
     filterset_fields = ["group", "is_active"]
 
 
-class DepartmentViewSet(viewsets.ModelViewSet[Department]):
+class DepartmentViewSet(AuditedWritesMixin, viewsets.ModelViewSet[Department]):
     permission_classes = [ReadForStaffWriteForAdmins]
     serializer_class = s.DepartmentSerializer
     lookup_field = "slug"
@@ -427,7 +445,7 @@ class DepartmentViewSet(viewsets.ModelViewSet[Department]):
     filterset_fields = ["is_active"]
 
 
-class AreaViewSet(viewsets.ModelViewSet[Area]):
+class AreaViewSet(AuditedWritesMixin, viewsets.ModelViewSet[Area]):
     permission_classes = [ReadForStaffWriteForAdmins]
     serializer_class = s.AreaSerializer
     pagination_class = LimitOffsetPagination

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "frontend",
     "demo",
 ]
+# Staff console (issue 15): the audit trail and the optional second factor (TOTP).
+INSTALLED_APPS += ["audit", "django_otp", "django_otp.plugins.otp_totp"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -73,6 +75,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+# Staff console (issue 15): request.user.is_verified() for the second factor, after auth.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
 
 ROOT_URLCONF = "civic311.urls"
 WSGI_APPLICATION = "civic311.wsgi.application"

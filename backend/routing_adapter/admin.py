@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from audit.admin import AuditedAdmin
 from routing_adapter.models import RoutingModel, RoutingRule
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
+class RoutingRuleAdmin(AuditedAdmin):
     list_display = ["rule_id", "scope", "department", "unit", "priority", "source", "is_active"]
     list_filter = ["scope", "source", "is_active", "family"]
     search_fields = ["rule_id", "department", "unit", "note"]
@@ -24,6 +25,6 @@ class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
 
 
 @admin.register(RoutingModel)
-class RoutingModelAdmin(admin.ModelAdmin[RoutingModel]):
+class RoutingModelAdmin(AuditedAdmin):
     list_display = ["name", "updated_at"]
     readonly_fields = ["families", "cell_sizes", "classifier", "metadata", "updated_at"]

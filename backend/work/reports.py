@@ -1,5 +1,7 @@
 """How departments and services are doing, per period: the numbers C7, C8 and C10 ask for."""
 
+import csv
+import io
 from datetime import datetime
 from typing import Any
 
@@ -117,3 +119,38 @@ def _round(value: float | None) -> float | None:
 
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
+
+
+PERFORMANCE_COLUMNS = (
+    "volume",
+    "acknowledge_median_hours",
+    "acknowledge_p90_hours",
+    "resolve_median_hours",
+    "resolve_p90_hours",
+    "within_promise_share",
+    "broken_promises",
+    "transfers_per_request",
+    "reopen_rate",
+    "satisfaction_mean",
+    "survey_answers",
+    "not_courteous",
+    "delivery_failures",
+)
+
+
+def performance_report_csv(rows: list[dict[str, Any]], *, group_by: str) -> str:
+    """The report as CSV, one row per group, empty cells where a number has no data."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([group_by, *PERFORMANCE_COLUMNS])
+    for row in rows:
+        cells = [row[group_by], *(row.get(c) for c in PERFORMANCE_COLUMNS)]
+        writer.writerow(["" if c is None else _csv_safe(c) for c in cells])
+    return out.getvalue()
+
+
+def _csv_safe(value: Any) -> Any:
+    # A department or service name starting with = + - @ would run as a spreadsheet formula.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
