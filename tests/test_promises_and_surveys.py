@@ -15,12 +15,11 @@ from intake.services import (
     Requester,
     service_request_change_promise,
     service_request_change_status,
-    service_requests_flag_at_risk,
-    service_requests_send_still_on_it,
 )
 from intake.statuses import Status
 from notifications.models import MessageKind, OutboxMessage, ServiceRecoveryTask, SurveyInvitation
 from tests.factories import make_request
+from work.timeliness import service_requests_flag_at_risk, service_requests_send_still_on_it
 
 pytestmark = pytest.mark.django_db
 MARIA = Requester(first_name="Maria", email="maria@example.org", channel="email")

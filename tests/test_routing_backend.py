@@ -283,7 +283,8 @@ def test_follow_instead_of_filing_again(pothole: Service, staff: Callable[..., A
     agent = staff(Role.AGENT)
     url = f"/api/v1/requests/{created.public_id}/follow/"
     assert agent.post(url, {"phone": "608-555-0101"}).status_code == 201
-    assert Follower.objects.filter(request=created, phone="608-555-0101").exists()
+    # Stored in E.164, however it was typed.
+    assert Follower.objects.filter(request=created, phone="+16085550101").exists()
     response = agent.post(url, {})
     assert response.status_code == 400
     assert "email" in response.json()

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.contrib.gis.geos import Point
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -17,8 +16,8 @@ from api.permissions import IsStaffMember
 from api.permissions import request_user as _user
 from api.validation import validated
 from core.models import Department
-from intake import services as intake_services
-from intake.models import Service, ServiceRequest
+from intake.commands import point_from
+from intake.models import Channel, Service, ServiceRequest
 from intake.policies import can_view_request, ensure
 from intake.selectors import service_request_with_timeline, service_requests_possible_duplicates
 from interactions import selectors, services
@@ -122,6 +121,17 @@ class DuplicateCheckSerializer(serializers.Serializer[dict[str, Any]]):
     location = s.LocationSerializer()
 
 
+class CallRequesterSerializer(s.RequesterSerializer):
+    # Blank means "as the caller said at the caller step": the domain fills it in.
+    language = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
+
+
+class CallRequestSerializer(s.ServiceRequestCreateSerializer):
+    """The request opened on a call; the caller is the requester unless the agent says not."""
+
+    requester = CallRequesterSerializer(required=False, default=dict)
+
+
 class LinkSerializer(serializers.Serializer[dict[str, Any]]):
     request = SlugLookupField(slug_field="public_id", queryset=ServiceRequest.objects.all())
 
@@ -217,47 +227,23 @@ class CallViewSet(
         location = body["location"]
         found = service_requests_possible_duplicates(
             service=body["service"],
-            location=Point(location["long"], location["lat"], srid=4326),
+            location=point_from(location["lat"], location["long"]),
+            visible_to=_user(request),
         ).select_related("service", "department")
         return Response(s.ServiceRequestSerializer(found, many=True).data)
 
-    @extend_schema(
-        request=s.ServiceRequestCreateSerializer, responses={201: s.ServiceRequestDetailSerializer}
-    )
+    @extend_schema(request=CallRequestSerializer, responses={201: s.ServiceRequestDetailSerializer})
     @action(
         detail=True,
         methods=["post"],
         url_path="request",
-        serializer_class=s.ServiceRequestCreateSerializer,
+        serializer_class=CallRequestSerializer,
     )
     def open_request(self, request: Request, pk: str) -> Response:
         call = self._call()
-        data = validated(s.ServiceRequestCreateSerializer, request.data)
-        location = data["location"]
-        requester = dict(data["requester"])
-        # The caller is the requester unless the agent said otherwise.
-        if not requester.get("first_name") and call.caller_name:
-            requester["first_name"] = call.caller_name[:100]
-        if not requester.get("phone") and call.caller_phone:
-            requester["phone"] = call.caller_phone
-        requester.setdefault("language", call.language)
+        data = validated(CallRequestSerializer, request.data)
         created = services.call_create_request(
-            call=call,
-            agent=_user(request),
-            request_values={
-                "service": data["service"],
-                "description": data["description"],
-                "location": Point(location["long"], location["lat"], srid=4326)
-                if location
-                else None,
-                "address": data["address"],
-                "address_id": data["address_id"],
-                "zipcode": data["zipcode"],
-                "attributes": data["attributes"],
-                "media_urls": data["media_urls"],
-                "priority": data["priority"],
-            },
-            requester=intake_services.Requester(**requester),
+            call=call, agent=_user(request), command=s.intake_command(data, channel=Channel.PHONE)
         )
         instance = service_request_with_timeline(
             ServiceRequest.objects.select_related("service", "department", "unit", "assignee")

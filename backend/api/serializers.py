@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
@@ -9,6 +10,8 @@ from rest_framework_gis.fields import GeometryField
 from accounts.models import User
 from api.fields import SlugLookupField
 from core.models import Area, Department, WorkUnit
+from intake.commands import IntakeCommand, Location, Requester
+from intake.limits import MAX_DESCRIPTION, MAX_MEDIA_URLS, MAX_NOTE
 from intake.models import (
     Channel,
     ContactChannel,
@@ -18,7 +21,6 @@ from intake.models import (
     ServiceAttribute,
     ServiceRequest,
 )
-from intake.services import MAX_DESCRIPTION, MAX_MEDIA_URLS, MAX_NOTE
 from intake.statuses import OPEN_STATUSES, Status
 from notifications.models import OutboxMessage, ServiceRecoveryTask
 
@@ -247,6 +249,30 @@ class ServiceRequestCreateSerializer(serializers.Serializer[dict[str, Any]]):
     requester = RequesterSerializer(required=False, default=dict)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PHONE)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+
+
+def intake_command(data: Mapping[str, Any], *, channel: str | None = None) -> IntakeCommand:
+    """A validated request body (ServiceRequestCreateSerializer) as the intake command every
+    channel builds."""
+    point = data["location"] or {}
+    return IntakeCommand(
+        service=data["service"],
+        channel=channel or data["channel"],
+        location=Location.parse(
+            lat=point.get("lat"),
+            long=point.get("long"),
+            address=data["address"],
+            address_id=data["address_id"],
+            zipcode=data["zipcode"],
+            # The domain names a missing location; the body's shape was checked above.
+            required=False,
+        ),
+        description=data["description"],
+        attributes=data["attributes"],
+        media_urls=tuple(data["media_urls"]),
+        requester=Requester(**data["requester"]),
+        priority=data["priority"],
+    )
 
 
 class StatusChangeSerializer(serializers.Serializer[dict[str, Any]]):

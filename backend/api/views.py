@@ -3,7 +3,6 @@
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.gis.geos import Point
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
@@ -27,6 +26,7 @@ from api.validation import validated
 from core.errors import InvalidInput
 from core.models import Area, Department, WorkUnit
 from intake import policies, selectors, services
+from intake.commands import point_from
 from intake.models import Service, ServiceRequest
 from notifications.models import MessageStatus, OutboxMessage, ServiceRecoveryTask
 from routing_adapter import selectors as routing_selectors
@@ -87,21 +87,9 @@ class ServiceRequestViewSet(
         user = _staff_user(request)
         policies.ensure(policies.can_create_request(user), "You cannot log service requests.")
         data = validated(s.ServiceRequestCreateSerializer, request.data)
-        location = data["location"]
-        created = services.service_request_create(
-            service=data["service"],
-            channel=data["channel"],
-            description=data["description"],
-            location=Point(location["long"], location["lat"], srid=4326) if location else None,
-            address=data["address"],
-            address_id=data["address_id"],
-            zipcode=data["zipcode"],
-            attributes=data["attributes"],
-            media_urls=data["media_urls"],
-            requester=services.Requester(**data["requester"]),
-            priority=data["priority"],
-            actor=user,
-        )
+        created = services.service_request_submit(
+            command=s.intake_command(data), actor=user
+        ).service_request
         response = self._detail(created.public_id)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -229,7 +217,9 @@ class ServiceRequestViewSet(
     def follow(self, request: Request, id: str) -> Response:
         service_request = self.get_object()
         serializer = validated(s.FollowSerializer, request.data)
-        services.service_request_follow(service_request=service_request, **serializer)
+        services.service_request_follow(
+            service_request=service_request, actor=_staff_user(request), **serializer
+        )
         response = self._detail(service_request.public_id)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -243,7 +233,9 @@ class ServiceRequestViewSet(
         """Open requests nearby for the same problem: check before logging a new one."""
         data = validated(s.PossibleDuplicatesQuerySerializer, request.query_params)
         found = selectors.service_requests_possible_duplicates(
-            service=data["service"], location=Point(data["long"], data["lat"], srid=4326)
+            service=data["service"],
+            location=point_from(data["lat"], data["long"]),
+            visible_to=_staff_user(request),
         )
         return Response(s.PossibleDuplicateSerializer(found, many=True).data)
 

@@ -337,6 +337,8 @@ CIVIC311_OPEN311_KEY_CACHE_SECONDS = env_int(
 )
 # A repeat POST with the same device_id and content within this window gets the same request.
 CIVIC311_OPEN311_IDEMPOTENCY_SECONDS = env_int("CIVIC311_OPEN311_IDEMPOTENCY_SECONDS", 600)
+# Region for phone numbers given without a country code (ISO 3166 alpha-2).
+CIVIC311_PHONE_REGION = env_str("CIVIC311_PHONE_REGION", "US")
 
 # --- Work queues ---
 # Queue counts are shared for this many seconds (a large queue's counts cost ~15 ms).

@@ -14,3 +14,11 @@ class InvalidInput(Exception):
     @classmethod
     def field(cls, name: str, message: str) -> "InvalidInput":
         return cls({name: [message]})
+
+
+class RateLimited(Exception):
+    """Too many calls from one client in the window; `wait` is the seconds until it may retry."""
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(f"Too many requests: try again in {wait} seconds.")
+        self.wait = wait

@@ -9,9 +9,11 @@ may burst up to twice its rate across two windows, which is fine for abuse limit
 
 from typing import Any
 
-from django.core.cache import BaseCache
+from django.core.cache import BaseCache, cache
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
+
+from core.errors import RateLimited
 
 
 def _counter_incr(cache: BaseCache, key: str, timeout: int) -> tuple[int, int]:
@@ -24,10 +26,26 @@ def _counter_incr(cache: BaseCache, key: str, timeout: int) -> tuple[int, int]:
     return int(cache.incr(key)), timeout
 
 
+# Not DRF's key: its keys hold lists of call times, which a counter cannot add to, and
+# they outlive a deploy by up to a window.
+COUNTER_KEY = "throttle-count_%(scope)s_%(ident)s"
+
+
+def rate_limit_take(*, scope: str, ident: str) -> None:
+    """Count one call of `ident` at the scope's rate (`DEFAULT_THROTTLE_RATES`), outside DRF:
+    for channels that are not DRF views (the residents' web form). Shares the counters of the
+    DRF throttles below, so a client has one allowance per scope whichever way it comes in."""
+    throttle = _ScopeRate(scope)
+    if throttle.num_requests is None or throttle.duration is None:
+        return
+    key = COUNTER_KEY % {"scope": scope, "ident": ident}
+    count, left = _counter_incr(cache, key, throttle.duration)
+    if count > throttle.num_requests:
+        raise RateLimited(max(left, 1))
+
+
 class CountingRateThrottle(SimpleRateThrottle):
-    # Not DRF's key: its keys hold lists of call times, which a counter cannot add to, and
-    # they outlive a deploy by up to a window.
-    cache_format = "throttle-count_%(scope)s_%(ident)s"
+    cache_format = COUNTER_KEY
     window_left = 0
     # Set by SimpleRateThrottle from the rate; declared here for the type checker.
     num_requests: int | None
@@ -48,3 +66,11 @@ class CountingRateThrottle(SimpleRateThrottle):
 
 class StaffRateThrottle(CountingRateThrottle, UserRateThrottle):
     """Per signed-in user (or per address before sign-in), at the "user" rate."""
+
+
+class _ScopeRate(CountingRateThrottle):
+    """A scope's configured rate, read the way DRF reads it."""
+
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+        super().__init__()

@@ -35,6 +35,12 @@ def can_add_note(user: User, service_request: ServiceRequest) -> bool:
     return user.role == Role.AGENT or can_work_request(user, service_request)
 
 
+def can_follow_for_caller(user: User) -> bool:
+    """Subscribe someone else's email or phone to a request: agents do it for callers.
+    Residents follow through the public channels; reviewers and departments do not."""
+    return user.is_city_admin or user.role == Role.AGENT
+
+
 def works_for(user: User, department_id: int) -> bool:
     """Admins, and staff and supervisors of that department: who may work its queue."""
     return user.is_city_admin or user.departments.filter(pk=department_id).exists()

@@ -41,7 +41,14 @@ def active_services() -> QuerySet[Service]:
 
 
 def service_requests_visible_to(user: User) -> QuerySet[ServiceRequest]:
-    requests = ServiceRequest.objects.select_related("service", "department", "unit", "assignee")
+    return _visible(
+        ServiceRequest.objects.select_related("service", "department", "unit", "assignee"), user
+    )
+
+
+def _visible(requests: QuerySet[ServiceRequest], user: User) -> QuerySet[ServiceRequest]:
+    """The one rule for staff reads: every request for city-wide readers, their departments'
+    for department staff and supervisors, nothing for anyone else."""
     if user.is_city_admin or user.role in READERS_OF_EVERY_REQUEST:
         return requests
     if user.is_department_bound:
@@ -89,27 +96,31 @@ def service_requests_possible_duplicates(
     at: datetime | None = None,
     exclude_id: int | None = None,
     limit: int = 10,
+    visible_to: User | None = None,
 ) -> QuerySet[ServiceRequest]:
-    """Open requests of the same service (or group) nearby and recent, nearest first.
+    """Open requests of the same service (or group) nearby and recent, nearest first; only
+    those `visible_to` may read, when staff ask.
 
     The radius and window are the service's own: a streetlight is one pole, a noise
     complaint a block. The distance test runs on the indexed geography column.
     """
     since = (at or timezone.now()) - timedelta(days=service.duplicate_window_days)
     # Service ids rather than a join on the group: the query is planned on every intake.
+    nearby = ServiceRequest.objects.filter(
+        service__in=_same_problem_service_ids(service),
+        status__in=OPEN_STATUSES,
+        created_at__gte=since,
+        location__dwithin=(location, D(m=service.duplicate_radius_m)),
+    )
+    if exclude_id is not None:
+        nearby = nearby.exclude(pk=exclude_id)
+    if visible_to is not None:
+        nearby = _visible(nearby, visible_to)
     candidates = (
-        ServiceRequest.objects.filter(
-            service__in=_same_problem_service_ids(service),
-            status__in=OPEN_STATUSES,
-            created_at__gte=since,
-            location__dwithin=(location, D(m=service.duplicate_radius_m)),
-        )
-        .select_related("service")
+        nearby.select_related("service")
         .annotate(distance=Distance("location", location))
         .order_by("distance", "created_at")
     )
-    if exclude_id is not None:
-        candidates = candidates.exclude(pk=exclude_id)
     return candidates[:limit]
 
 

@@ -9,6 +9,8 @@ from django.db.models import CharField, Func, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
+from core.contacts import phone_normalise
+from core.errors import InvalidInput
 from intake.models import ServiceRequest
 from intake.selectors import service_requests_visible_to
 from intake.statuses import CLOSED_STATUSES, OPEN_STATUSES
@@ -53,7 +55,13 @@ _REFERENCE_LIKE = re.compile(r"^[A-Za-z0-9]{1,4}-\d{3,}$")
 
 
 def phone_key(raw: str) -> str | None:
-    """The digits a stored phone number is indexed by, or None when too short to be one."""
+    """The digits a stored phone number is indexed by, or None when too short to be one.
+    Read as intake reads numbers (E.164 in the city's region) when it can be, so "00 44 …"
+    and "+44 …" agree; numbers stored before intake normalised them match by their digits."""
+    try:
+        raw = phone_normalise(raw) or raw
+    except InvalidInput:
+        pass  # not a diallable number: its digits may still match an old record
     digits = re.sub(r"\D", "", raw)
     return digits[-PHONE_KEY_DIGITS:] if len(digits) >= MIN_PHONE_DIGITS else None
 

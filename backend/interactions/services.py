@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -13,9 +14,10 @@ from django.utils import timezone
 from accounts.models import User
 from core.errors import InvalidInput
 from core.models import Department
-from intake.models import ServiceRequest
+from intake.commands import IntakeCommand
+from intake.models import Channel, ServiceRequest
 from intake.policies import ensure
-from intake.services import Requester, service_request_create
+from intake.services import service_request_submit
 from interactions import policies
 from interactions.models import (
     CallMessage,
@@ -107,21 +109,29 @@ def call_record_problem(
 
 @transaction.atomic
 def call_create_request(
-    *, call: Interaction, agent: User, request_values: dict[str, object], requester: Requester
+    *, call: Interaction, agent: User, command: IntakeCommand
 ) -> ServiceRequest:
-    """Open the request on the call: routed, duplicate-checked, promised (C6, C7)."""
+    """Open the request on the call: routed, duplicate-checked, promised (C6, C7).
+
+    The caller is the requester: the name, phone and language taken at the caller step carry
+    into the request unless the agent gave others at the request step."""
     locked = _call_for_update(call, agent)
     if not locked.paraphrase_confirmed:
         raise InvalidInput.field(
             "paraphrase_confirmed",
             "Restate the problem and have the caller confirm it before opening a request (C3).",
         )
-    service_request = service_request_create(
-        **request_values,  # type: ignore[arg-type]
-        channel="phone",
-        requester=requester,
-        actor=agent,
+    given = command.requester
+    requester = replace(
+        given,
+        first_name=given.first_name or locked.caller_name[:100],
+        phone=given.phone or locked.caller_phone,
+        language=given.language or locked.language,
     )
+    submitted = service_request_submit(
+        command=replace(command, channel=Channel.PHONE, requester=requester), actor=agent
+    )
+    service_request = submitted.service_request
     locked.requests.add(service_request)
     locked.service = service_request.service
     locked.save(update_fields=["service"])

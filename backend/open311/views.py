@@ -15,12 +15,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import InvalidInput
-from intake.models import ServiceRequest
-from intake.services import MAX_DESCRIPTION
+from core.errors import InvalidInput, RateLimited
+from intake.commands import IntakeCommand, Location, LocationFields, Requester
+from intake.limits import MAX_DESCRIPTION
+from intake.models import Channel, ContactChannel, ServiceRequest
+from intake.services import service_request_submit
 from open311 import params, selectors
+from open311.models import ApiKey
 from open311.renderers import Open311JSONRenderer, Open311XMLRenderer
-from open311.services import Submission, api_key_find, api_key_touch, open311_request_submit
+from open311.services import api_key_find, api_key_touch
 from open311.throttles import Open311ClientThrottle
 from routing_adapter.router import current_directory
 
@@ -28,6 +31,7 @@ MAX_WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-22T00:00:00Z"
+OPEN311_LOCATION = LocationFields(address="address_string", address_id="address_id")
 
 
 def _messages(errors: Any, prefix: str = "") -> list[str]:
@@ -80,7 +84,7 @@ class Open311View(APIView):
             return self._error(status.HTTP_404_NOT_FOUND, [str(exc) or "Not found."])
         if isinstance(exc, PermissionDenied | exceptions.PermissionDenied):
             return self._error(status.HTTP_403_FORBIDDEN, [str(exc) or "Forbidden."])
-        if isinstance(exc, exceptions.Throttled):
+        if isinstance(exc, exceptions.Throttled | RateLimited):
             wait = max(1, int(getattr(exc, "wait", None) or 1))
             response = self._error(
                 status.HTTP_429_TOO_MANY_REQUESTS,
@@ -187,51 +191,66 @@ class RequestListView(Open311View):
         if api_key is None:
             raise PermissionDenied("A valid api_key is required to submit requests.")
         api_key_touch(api_key=api_key)
+        command = self._command(data, api_key)
+        submitted = service_request_submit(command=command, actor=None)
+        created = submitted.service_request
+        # A realtime service: the request exists, so its id is the answer. GeoReport v2 sends
+        # a token only instead of an id ("should not be returned if token is returned").
+        return Response(
+            [
+                {
+                    "service_request_id": created.public_id,
+                    "service_notice": selectors.service_notice(created),
+                    "account_id": command.account_id or None,
+                }
+            ],
+            # 200, not 201: published clients test for the status the spec's examples show.
+            status=status.HTTP_200_OK,
+        )
+
+    def _command(self, data: Any, api_key: ApiKey) -> IntakeCommand:
         code = params.text(data, "service_code", max_length=64)
         if not code:
             raise InvalidInput.field("service_code", "This field is required.")
         service = current_directory().services.get(code)
         if service is None:
             raise InvalidInput.field("service_code", f"No service {code!r}.")
-        lat = params.number(data, "lat", -90, 90)
-        long = params.number(data, "long", -180, 180)
-        if (lat is None) != (long is None):
-            raise InvalidInput.field("long" if long is None else "lat", "Give both lat and long.")
-        address = params.text(data, "address_string", max_length=255)
-        address_id = params.text(data, "address_id", max_length=100)
-        if lat is None and not address and not address_id:
-            raise InvalidInput.field(
-                "location", "Give lat and long, an address_string or an address_id."
-            )
-        submission = Submission(
-            service=service,
-            lat=lat,
-            long=long,
-            address_string=address,
-            address_id=address_id,
+        location = Location.parse(
+            lat=params.text(data, "lat", max_length=40),
+            long=params.text(data, "long", max_length=40),
+            address=params.text(data, "address_string", max_length=255),
+            address_id=params.text(data, "address_id", max_length=100),
             zipcode=params.text(data, "zipcode", max_length=12),
-            description=params.text(data, "description", max_length=MAX_DESCRIPTION),
-            media_url=self._media_url(data),
-            attributes=params.attributes(data),
-            email=params.text(data, "email", max_length=254),
-            phone=params.text(data, "phone", max_length=40),
-            first_name=params.text(data, "first_name", max_length=100),
-            last_name=params.text(data, "last_name", max_length=100),
-            device_id=params.text(data, "device_id", max_length=200),
-            account_id=params.text(data, "account_id", max_length=200),
+            names=OPEN311_LOCATION,
         )
-        created = open311_request_submit(api_key=api_key, submission=submission)
-        return Response(
-            [
-                {
-                    "service_request_id": created.public_id,
-                    "token": created.token,
-                    "service_notice": selectors.service_notice(created),
-                    "account_id": submission.account_id or None,
-                }
-            ],
-            # 200, not 201: published clients test for the status the spec's examples show.
-            status=status.HTTP_200_OK,
+        email = params.text(data, "email", max_length=254)
+        phone = params.text(data, "phone", max_length=40)
+        device_id = params.text(data, "device_id", max_length=200)
+        media_url = self._media_url(data)
+        return IntakeCommand(
+            service=service,
+            channel=Channel.APP,
+            location=location,
+            description=params.text(data, "description", max_length=MAX_DESCRIPTION),
+            attributes=params.attributes(data),
+            media_urls=(media_url,) if media_url else (),
+            requester=Requester(
+                first_name=params.text(data, "first_name", max_length=100),
+                last_name=params.text(data, "last_name", max_length=100),
+                email=email,
+                phone=phone,
+                channel=(
+                    ContactChannel.EMAIL
+                    if email
+                    else ContactChannel.SMS
+                    if phone
+                    else ContactChannel.NONE
+                ),
+            ),
+            device_id=device_id,
+            account_id=params.text(data, "account_id", max_length=200),
+            # A retry from the same device with the same content is the same attempt.
+            idempotency_key=f"open311:{api_key.pk}:{device_id}" if device_id else "",
         )
 
     @staticmethod

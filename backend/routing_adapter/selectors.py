@@ -10,7 +10,7 @@ from django.contrib.gis.geos import Point
 from django.db.models import Count, Q, QuerySet
 
 from core.models import Department, Holiday, WorkUnit
-from intake.models import Service, Transfer
+from intake.models import Service, ServiceRequest, Transfer
 from routing.calendar import TargetUnit, WorkingCalendar
 from routing.model import Decision, RoutingInput
 from routing_adapter.router import current_directory, current_router, working_calendar
@@ -96,27 +96,23 @@ def _resolve(decision: Decision) -> tuple[Department, WorkUnit | None, bool]:
 
 
 def route_request(
-    *,
-    service: Service,
-    location: Point | None,
-    received_at: datetime,
-    description: str = "",
-    address: str = "",
-    zipcode: str = "",
-    attributes: Mapping[str, Any] | None = None,
-    channel: str = "",
-    exclude: Iterable[str] = (),
+    *, service_request: ServiceRequest, exclude: Iterable[str] = ()
 ) -> RoutingDecision:
-    """Decide the owning department and unit; nothing is ever left unrouted (C6)."""
+    """Decide the owning department and unit; nothing is ever left unrouted (C6).
+
+    The engine's input is read from the request itself (saved or not yet saved), so every
+    caller routes on the same fields."""
+    service = service_request.service
+    received_at = service_request.created_at
     request = routing_input(
         service=service,
         received_at=received_at,
-        location=location,
-        description=description,
-        address=address,
-        zipcode=zipcode,
-        attributes=attributes,
-        channel=channel,
+        location=service_request.location,
+        description=service_request.description,
+        address=service_request.address,
+        zipcode=service_request.zipcode,
+        attributes=service_request.attributes,
+        channel=service_request.channel,
     )
     decision = current_router().route(request, exclude=exclude)
     department, unit, known = _resolve(decision)

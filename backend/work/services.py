@@ -10,12 +10,25 @@ from accounts.models import User
 from core.errors import InvalidInput
 from core.models import Department, WorkUnit
 from intake import policies
-from intake.models import EventKind, RequestEvent, ServiceRequest
-from intake.services import service_request_assign, service_request_change_status
+from intake.models import EventKind, ServiceRequest
+from intake.services import (
+    request_event_record,
+    service_request_assign,
+    service_request_change_status,
+)
 from intake.statuses import OPEN_STATUSES, Status
 from interactions.recording import courtesy_check_note
-from notifications.models import MessageKind, RecoveryStatus, ServiceRecoveryTask
-from notifications.services import outbox_enqueue_staff_alert
+from notifications.models import RecoveryStatus, ServiceRecoveryTask
+from work.timeliness import requests_escalate_unacknowledged
+
+# Escalation lives with the other timekeeping jobs in work.timeliness; re-exported here,
+# where callers have always found it.
+__all__ = [
+    "queue_claim_next",
+    "recovery_task_complete",
+    "requests_bulk_change_status",
+    "requests_escalate_unacknowledged",
+]
 
 MAX_BULK = 200
 
@@ -101,46 +114,6 @@ def requests_bulk_change_status(
     return changed
 
 
-def requests_escalate_unacknowledged() -> int:
-    """New requests left unacknowledged past their department's limit go to the supervisor.
-
-    Each escalation is an internal event on the request, recorded once.
-    """
-    now = timezone.now()
-    escalated = 0
-    for department in Department.objects.filter(is_active=True):
-        limit = now - department.acknowledge_within
-        with transaction.atomic():
-            overdue = (
-                ServiceRequest.objects.filter(
-                    department=department,
-                    status=Status.NEW,
-                    created_at__lte=limit,
-                    escalated_at__isnull=True,
-                )
-                .select_for_update(skip_locked=True)
-                .order_by("id")[:500]
-            )
-            for service_request in overdue:
-                service_request.escalated_at = now
-                service_request.save(update_fields=["escalated_at"])
-                event = RequestEvent.objects.create(
-                    request=service_request,
-                    kind=EventKind.ESCALATED,
-                    at=now,
-                    actor=None,
-                    public=False,
-                    note=(
-                        f"Not acknowledged within {department.acknowledge_within}: "
-                        "escalated to the department's supervisors."
-                    ),
-                    data={"department": department.slug},
-                )
-                outbox_enqueue_staff_alert(event=event, kind=MessageKind.ESCALATED)
-                escalated += 1
-    return escalated
-
-
 @transaction.atomic
 def recovery_task_complete(
     *, task: ServiceRecoveryTask, actor: User, outcome: str
@@ -158,8 +131,8 @@ def recovery_task_complete(
     locked.done_at = timezone.now()
     locked.outcome = outcome
     locked.save(update_fields=["status", "done_at", "outcome"])
-    RequestEvent.objects.create(
-        request=locked.request,
+    request_event_record(
+        service_request=locked.request,
         kind=EventKind.INTERNAL_NOTE,
         at=locked.done_at,
         actor=actor,

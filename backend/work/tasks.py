@@ -1,7 +1,10 @@
 from celery import shared_task
 
-from intake.services import service_requests_flag_at_risk, service_requests_send_still_on_it
-from work.services import requests_escalate_unacknowledged
+from work.timeliness import (
+    requests_escalate_unacknowledged,
+    service_requests_flag_at_risk,
+    service_requests_send_still_on_it,
+)
 
 
 @shared_task(name="work.escalate_unacknowledged", ignore_result=True)
