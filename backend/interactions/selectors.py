@@ -1,5 +1,6 @@
 """Reads for calls, commitments and callers."""
 
+import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,10 +59,9 @@ def phone_key(raw: str) -> str | None:
     """The digits a stored phone number is indexed by, or None when too short to be one.
     Read as intake reads numbers (E.164 in the city's region) when it can be, so "00 44 …"
     and "+44 …" agree; numbers stored before intake normalised them match by their digits."""
-    try:
+    # Not a diallable number: its digits may still match an old record.
+    with contextlib.suppress(InvalidInput):
         raw = phone_normalise(raw) or raw
-    except InvalidInput:
-        pass  # not a diallable number: its digits may still match an old record
     digits = re.sub(r"\D", "", raw)
     return digits[-PHONE_KEY_DIGITS:] if len(digits) >= MIN_PHONE_DIGITS else None
 
