@@ -1,18 +1,42 @@
+"""What every web form shares: USWDS classes on widgets, and fields that name their errors
+to assistive technology (aria-invalid, aria-describedby)."""
+
+from typing import Any
+
 from django import forms
 
-SCORES = [(n, str(n)) for n in range(1, 11)]
-YES_NO = [("yes", "Yes"), ("no", "No")]
-YES_NO_ES = [("yes", "Sí"), ("no", "No")]
+WIDGET_CLASSES = {
+    forms.Textarea: "usa-textarea",
+    forms.Select: "usa-select",
+    forms.SelectMultiple: "usa-select",
+    forms.RadioSelect: "usa-radio__input",
+    forms.CheckboxSelectMultiple: "usa-checkbox__input",
+    forms.CheckboxInput: "usa-checkbox__input",
+    forms.ClearableFileInput: "usa-file-input",
+    forms.FileInput: "usa-file-input",
+}
 
 
-class SurveyForm(forms.Form):
-    satisfaction = forms.TypedChoiceField(choices=SCORES, coerce=int, widget=forms.RadioSelect)
-    courteous = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect)
-    fixed = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect)
-    comment = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
+class UswdsForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = next(
+                (c for kind, c in WIDGET_CLASSES.items() if isinstance(widget, kind)),
+                "usa-input",
+            )
+            widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}-hint"
 
-    def __init__(self, *args: object, language: str = "en", **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        if language == "es":
-            self.fields["courteous"].choices = YES_NO_ES  # type: ignore[attr-defined]
-            self.fields["fixed"].choices = YES_NO_ES  # type: ignore[attr-defined]
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            attrs["aria-invalid"] = "true"
+            error_id = f"id_{self.add_prefix(name)}-error"
+            described = attrs.get("aria-describedby", "")
+            attrs["aria-describedby"] = f"{error_id} {described}".strip()

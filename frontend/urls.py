@@ -1,8 +1,9 @@
-from django.urls import path
-
-from frontend import views
+from django.urls import include, path
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("survey/<str:token>/", views.survey, name="survey"),
+    # Django's set_language: a POST that sets the language cookie and goes back.
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("frontend.staff.urls")),
+    path("qa/", include("frontend.qa.urls")),
+    path("", include("frontend.residents.urls")),
 ]

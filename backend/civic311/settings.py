@@ -69,11 +69,15 @@ MIDDLEWARE = [
     # Production serves collected static files itself; locally runserver does (DEBUG).
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Web pages: staff sessions end after inactivity; the product's own 404/500 pages.
+    "frontend.middleware.StaffSessionIdleMiddleware",
+    "frontend.middleware.ProductErrorPagesMiddleware",
 ]
 # Staff console (issue 15): request.user.is_verified() for the second factor, after auth.
 MIDDLEWARE.insert(
@@ -94,6 +98,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "frontend.context_processors.site",
             ],
         },
     },
@@ -134,11 +140,21 @@ AUTH_PASSWORD_VALIDATORS = [
 if ENVIRONMENT == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# --- Languages and web pages (frontend) ---
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [REPO_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "civic311_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 TIME_ZONE = env_str("CIVIC311_TIME_ZONE", "America/Chicago")
 USE_I18N = True
 USE_TZ = True
+LOGIN_URL = "staff:login"
+LOGOUT_REDIRECT_URL = "staff:login"
+# Staff are signed out after this many minutes without a request (shared computers).
+CIVIC311_STAFF_SESSION_IDLE_MINUTES = env_int("CIVIC311_STAFF_SESSION_IDLE_MINUTES", 30)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(REPO_DIR / "staticfiles")))

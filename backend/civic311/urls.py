@@ -16,3 +16,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("frontend.urls")),
 ]
+
+# The product's own error pages, in the visitor's language (frontend.errors).
+handler403 = "frontend.errors.permission_denied"
+handler404 = "frontend.errors.page_not_found"
+handler500 = "frontend.errors.server_error"

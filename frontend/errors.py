@@ -1,0 +1,23 @@
+"""The product's own error pages (404, 403, 500), in the visitor's language."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    response = render(request, "404.html", status=404)
+    response.civic311_page = True  # type: ignore[attr-defined]
+    return response
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors or database: whatever broke must not break the error page too.
+    template = loader.get_template("500.html")
+    response = HttpResponse(template.render({"request_path": request.path}), status=500)
+    response.civic311_page = True  # type: ignore[attr-defined]
+    return response
