@@ -20,8 +20,12 @@ from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
 
-MARIA = Requester(first_name="Maria", last_name="Garcia", phone="+1 (608) 555-0123",
-                  email="Maria.Garcia@example.org")  # fmt: skip
+MARIA = Requester(
+    first_name="Maria",
+    last_name="Garcia",
+    phone="+1 (608) 555-0123",
+    email="Maria.Garcia@example.org",
+)
 
 
 @pytest.fixture
@@ -45,8 +49,14 @@ def test_a_phone_number_in_any_format_finds_the_caller(
 
 def test_name_email_address_and_reference_find_the_caller(agent: User, pothole: Service) -> None:
     request = make_request(pothole, requester=MARIA, address="742 Evergreen Terrace")
-    for typed in ["garcia", "Maria Garcia", "Garcia, Maria", "maria.garcia@EXAMPLE.org",
-                  "742 evergreen", request.public_id.lower()]:  # fmt: skip
+    for typed in [
+        "garcia",
+        "Maria Garcia",
+        "Garcia, Maria",
+        "maria.garcia@EXAMPLE.org",
+        "742 evergreen",
+        request.public_id.lower(),
+    ]:
         found = caller_lookup(user=agent, query=typed)
         assert [r.public_id for r in found.open_requests] == [request.public_id], typed
     assert caller_lookup(user=agent, query="Pedro Garcia").open_requests == []
@@ -60,10 +70,13 @@ def test_closed_requests_are_recent_and_open_promises_are_listed(
     service_request_change_status(service_request=closed, to_status="resolved", actor=worker)
     still_open = make_request(pothole, requester=MARIA)
     promise = commitment_make(
-        kind=CommitmentKind.CALL_BACK, owner=agent, made_by=agent,
+        kind=CommitmentKind.CALL_BACK,
+        owner=agent,
+        made_by=agent,
         description="Call Maria back about the pothole",
-        due_at=timezone.now() + timedelta(hours=2), service_request=still_open,
-    )  # fmt: skip
+        due_at=timezone.now() + timedelta(hours=2),
+        service_request=still_open,
+    )
     found = caller_lookup(user=agent, query="608 555 0123")
     assert [r.public_id for r in found.open_requests] == [still_open.public_id]
     assert [r.public_id for r in found.recent_requests] == [closed.public_id]
@@ -75,13 +88,20 @@ def test_a_promise_from_a_call_without_a_request_is_found_by_the_callers_phone(
 ) -> None:
     call = call_start(agent=agent, greeting="Riverton 311, this is Sam, how can I help?")
     call_record_caller(
-        call=call, agent=agent, caller_name="Maria Garcia", caller_phone="608.555.0123",
+        call=call,
+        agent=agent,
+        caller_name="Maria Garcia",
+        caller_phone="608.555.0123",
         language="en",
-    )  # fmt: skip
+    )
     promise = commitment_make(
-        kind=CommitmentKind.CALL_BACK, owner=agent, made_by=agent, description="Call back",
-        due_at=timezone.now() + timedelta(hours=1), interaction=call,
-    )  # fmt: skip
+        kind=CommitmentKind.CALL_BACK,
+        owner=agent,
+        made_by=agent,
+        description="Call back",
+        due_at=timezone.now() + timedelta(hours=1),
+        interaction=call,
+    )
     found = caller_lookup(user=agent, query="+1 608 555 0123")
     assert [c.pk for c in found.open_commitments] == [promise.pk]
 

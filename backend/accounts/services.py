@@ -69,3 +69,13 @@ def second_factor_check(*, user: User, token: str) -> TOTPDevice | None:
 def _accepts(device: TOTPDevice, token: str) -> bool:
     # verify_token also refuses a code used before (replay) and throttles wrong guesses.
     return bool(device.verify_token(token.strip()))  # type: ignore[no-untyped-call]
+
+
+def second_factor_has_device(*, user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def second_factor_pending(*, user: User) -> TOTPDevice | None:
+    """The device being set up, so reloading the set-up page keeps the same secret."""
+    device: TOTPDevice | None = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device

@@ -1,11 +1,9 @@
 """Staff API views: thin, they validate input and call the domain's services and selectors."""
 
-from datetime import timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -28,7 +26,8 @@ from core.models import Area, Department, WorkUnit
 from intake import policies, selectors, services
 from intake.commands import point_from
 from intake.models import Service, ServiceRequest
-from notifications.models import MessageStatus, OutboxMessage, ServiceRecoveryTask
+from notifications import selectors as notification_selectors
+from notifications.models import OutboxMessage, ServiceRecoveryTask
 from routing_adapter import selectors as routing_selectors
 from work import reports as work_reports
 from work import selectors as work_selectors
@@ -342,14 +341,7 @@ class DeliveryFailuresView(generics.ListAPIView[OutboxMessage]):
     queryset = OutboxMessage.objects.none()
 
     def get_queryset(self) -> Any:
-        stuck = timezone.now() - timedelta(minutes=15)
-        failing = OutboxMessage.objects.filter(
-            Q(status=MessageStatus.FAILED)
-            | Q(status=MessageStatus.PENDING, next_attempt_at__lt=stuck)
-        ).select_related("request")
-        return _scoped_to_user(_staff_user(self.request), failing, "request__department").order_by(
-            "-created_at"
-        )
+        return notification_selectors.delivery_failures_visible_to(_staff_user(self.request))
 
 
 class RecoveryTaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[ServiceRecoveryTask]):

@@ -36,9 +36,7 @@ _FROM_TO = {
 
 
 def _actor_name(user: User | None, fallback: str = "system") -> str:
-    if user is None:
-        return fallback
-    return user.get_full_name() or user.username
+    return fallback if user is None else user.username
 
 
 def _event_changes(event: RequestEvent, assigned_before: dict[int, Changes]) -> Changes:

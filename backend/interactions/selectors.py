@@ -4,7 +4,7 @@ import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import CharField, Func, Q, QuerySet
 from django.utils import timezone
@@ -165,4 +165,16 @@ def caller_lookup(*, user: User, query: str, limit: int = 20) -> CallerLookup:
         recent_requests=recent,
         open_commitments=commitments,
         callers=_callers(open_requests + recent, calls),
+    )
+
+
+def commitments_due_for(user: User, *, now: datetime | None = None) -> list[Commitment]:
+    """The person's open promises that are overdue or due before the end of today (the
+    city's day), most urgent first (C7)."""
+    now = now or timezone.now()
+    end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59, microsecond=0)
+    return list(
+        Commitment.objects.filter(owner=user, status=CommitmentStatus.OPEN, due_at__lte=end_of_day)
+        .select_related("service_request", "interaction")
+        .order_by("due_at")[:50]
     )

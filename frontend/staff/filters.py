@@ -1,0 +1,82 @@
+"""The queue page's filters: the API's request filters (django-filter), plus the district,
+the due window and the sort the page offers."""
+
+from datetime import timedelta
+from typing import Any
+
+import django_filters as filters
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from api.filters import ServiceRequestFilter
+from core.models import Area
+from intake.models import ServiceRequest
+from intake.selectors import at_risk_q
+
+DISTRICT_KIND = "council-district"
+SORTS = {
+    "due": (F("promised_at").asc(nulls_last=True), "-priority", "created_at", "id"),
+    "priority": ("-priority", F("promised_at").asc(nulls_last=True), "id"),
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+}
+
+
+class QueueFilter(ServiceRequestFilter):
+    district = filters.ModelChoiceFilter(
+        label=_("District"),
+        queryset=Area.objects.filter(kind=DISTRICT_KIND).only("slug", "name"),
+        to_field_name="slug",
+        method="filter_district",
+    )
+    due = filters.ChoiceFilter(
+        label=_("Due"),
+        choices=[
+            ("overdue", _("Overdue")),
+            ("at_risk", _("At risk")),
+            ("today", _("Due today")),
+            ("week", _("Due within 7 days")),
+        ],
+        method="filter_due",
+    )
+    unassigned = filters.BooleanFilter(
+        label=_("Unassigned only"), field_name="assignee", lookup_expr="isnull"
+    )
+    sort = filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[
+            (k, label)
+            for k, label in [
+                ("due", _("Due date")),
+                ("priority", _("Priority")),
+                ("newest", _("Newest")),
+                ("oldest", _("Oldest")),
+            ]
+        ],
+        method="sort_by",
+        empty_label=None,
+    )
+
+    def filter_district(
+        self, queryset: QuerySet[ServiceRequest], name: str, value: Area
+    ) -> QuerySet[ServiceRequest]:
+        return queryset.filter(location__coveredby=value.geometry)
+
+    def filter_due(
+        self, queryset: QuerySet[ServiceRequest], name: str, value: str
+    ) -> QuerySet[ServiceRequest]:
+        now = timezone.now()
+        if value == "overdue":
+            return queryset.filter(promised_at__lte=now)
+        if value == "at_risk":
+            return queryset.filter(at_risk_q(now))  # the queue annotates risk_point
+        end_of_today = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+        until = end_of_today if value == "today" else now + timedelta(days=7)
+        return queryset.filter(Q(promised_at__lte=until))
+
+    def sort_by(
+        self, queryset: QuerySet[ServiceRequest], name: str, value: str
+    ) -> QuerySet[ServiceRequest]:
+        order: Any = SORTS.get(value, SORTS["due"])
+        return queryset.order_by(*order)
