@@ -84,7 +84,11 @@ def _call_context(call: Interaction, **extra: Any) -> dict[str, Any]:
             }
         ),
         "problem_form": f.ProblemForm(
-            initial={"caller_words": call.caller_words, "paraphrase": call.paraphrase}
+            initial={
+                "caller_words": call.caller_words,
+                "paraphrase": call.paraphrase,
+                "paraphrase_confirmed": call.paraphrase_confirmed,
+            }
         ),
         "request_form": f.CallRequestForm(),
         "message_form": f.MessageForm(

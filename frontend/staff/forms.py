@@ -43,6 +43,7 @@ class CallerSearchForm(UswdsForm):
         label=_("Find a caller"),
         max_length=200,
         help_text=_("Phone number in any format, name, email, address or reference."),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
     )
 
 
@@ -90,6 +91,7 @@ class FollowForm(UswdsForm):
 
 
 class MessageForm(UswdsForm):
+    prefix = "message"  # the caller step's form on the same page has a caller_name too
     kind = forms.ChoiceField(label=_("Kind"), choices=MessageKind.choices)
     for_user = forms.ModelChoiceField(
         label=_("For a person"),

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms import ChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -92,6 +93,14 @@ def request_page(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 def _act(
     request: HttpRequest,
     public_id: str,
@@ -108,6 +117,11 @@ def _act(
             show_errors(form, error)
         else:
             messages.success(request, done)
+            if not can_view_request(
+                signed_in_staff(request), ServiceRequest.objects.get(pk=found.pk)
+            ):
+                # Transferred away: it is another department's now; back to one's own work.
+                return _go(request, reverse("staff:home"))
             if is_htmx(request):
                 fresh = _request(request, public_id)
                 return answer(
