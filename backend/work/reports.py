@@ -16,6 +16,7 @@ from django.db.models import (
     QuerySet,
 )
 
+from core.errors import InvalidInput
 from intake.models import EventKind, ServiceRequest, Transfer
 from intake.statuses import Status
 from notifications.models import MessageStatus, OutboxMessage, SurveyInvitation
@@ -48,6 +49,10 @@ def _grouped(queryset: QuerySet[Any], key: str, **aggregates: Any) -> dict[str, 
 
 
 def performance_report(*, group_by: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    if group_by not in GROUPS:
+        raise InvalidInput.field("group_by", f"Choose one of: {', '.join(GROUPS)}.")
+    if since >= until:
+        raise InvalidInput.field("until", "Must be after since.")
     key = GROUPS[group_by]
     requests = ServiceRequest.objects.filter(created_at__gte=since, created_at__lt=until)
     closed = Q(status__in=[Status.RESOLVED, Status.CLOSED_NO_ACTION])

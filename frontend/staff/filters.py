@@ -1,5 +1,6 @@
-"""The queue page's filters: the API's request filters (django-filter), plus the district,
-the due window and the sort the page offers."""
+"""The queue page's filters (django-filter, as the API's request list): service, status,
+district, assignee, due window, sort. What "overdue" and "at risk" mean comes from the
+domain (intake.selectors), never from here."""
 
 from datetime import timedelta
 from typing import Any
@@ -9,10 +10,11 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from api.filters import ServiceRequestFilter
+from accounts.models import User
 from core.models import Area
-from intake.models import ServiceRequest
-from intake.selectors import at_risk_q
+from intake.models import Service, ServiceRequest
+from intake.selectors import at_risk_q, service_requests_overdue
+from intake.statuses import OPEN_STATUSES, Status
 
 DISTRICT_KIND = "council-district"
 SORTS = {
@@ -23,7 +25,22 @@ SORTS = {
 }
 
 
-class QueueFilter(ServiceRequestFilter):
+class QueueFilter(filters.FilterSet):
+    service = filters.ModelMultipleChoiceFilter(
+        label=_("Service"),
+        field_name="service__code",
+        to_field_name="code",
+        queryset=Service.objects.filter(is_active=True),
+    )
+    status = filters.MultipleChoiceFilter(
+        label=_("Status"), choices=[(s, label) for s, label in Status.choices if s in OPEN_STATUSES]
+    )
+    assignee = filters.ModelChoiceFilter(
+        label=_("Assignee"),
+        field_name="assignee",
+        to_field_name="username",
+        queryset=User.objects.all(),
+    )
     district = filters.ModelChoiceFilter(
         label=_("District"),
         queryset=Area.objects.filter(kind=DISTRICT_KIND).only("slug", "name"),
@@ -58,6 +75,10 @@ class QueueFilter(ServiceRequestFilter):
         empty_label=None,
     )
 
+    class Meta:
+        model = ServiceRequest
+        fields: list[str] = []
+
     def filter_district(
         self, queryset: QuerySet[ServiceRequest], name: str, value: Area
     ) -> QuerySet[ServiceRequest]:
@@ -68,7 +89,7 @@ class QueueFilter(ServiceRequestFilter):
     ) -> QuerySet[ServiceRequest]:
         now = timezone.now()
         if value == "overdue":
-            return queryset.filter(promised_at__lte=now)
+            return service_requests_overdue(queryset, True)
         if value == "at_risk":
             return queryset.filter(at_risk_q(now))  # the queue annotates risk_point
         end_of_today = timezone.localtime(now).replace(hour=23, minute=59, second=59)

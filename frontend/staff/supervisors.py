@@ -2,9 +2,10 @@
 (C7); the performance report with charts, a table and CSV; misroutes; delivery failures; the
 audit trail per request and per person."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -12,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
-from api.serializers import ReportQuerySerializer
 from audit import policies as audit_policies
 from audit import selectors as audit_selectors
+from core.errors import InvalidInput
 from frontend.access import signed_in_staff, staff_page
+from frontend.forms import UswdsForm
 from frontend.staff import forms as f
 from intake.models import ServiceRequest
 from intake.policies import can_override_transfer, ensure
@@ -53,49 +55,60 @@ def attention(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _report_query(request: HttpRequest) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    now = timezone.now()
-    raw = {
-        "group_by": request.GET.get("group_by", "department"),
-        "since": request.GET.get("since") or (now - timedelta(days=30)).date().isoformat(),
-        "until": request.GET.get("until") or (now + timedelta(days=1)).date().isoformat(),
+class ReportForm(UswdsForm):
+    group_by = forms.ChoiceField(choices=[(g, g) for g in reports.GROUPS], required=False)
+    since = forms.DateField(required=False)
+    until = forms.DateField(required=False)
+
+
+def _report(request: HttpRequest) -> tuple[list[dict[str, Any]] | None, dict[str, Any]]:
+    """The report for the form's period (the last 30 days unless given), or None and why."""
+    form = ReportForm(request.GET)
+    today = timezone.localdate()
+    raw: dict[str, Any] = {
+        "group_by": request.GET.get("group_by") or "department",
+        "since": request.GET.get("since") or (today - timedelta(days=30)).isoformat(),
+        "until": request.GET.get("until") or (today + timedelta(days=1)).isoformat(),
     }
-    # The API's own query rules (choices, dates, since before until): one definition.
-    query = ReportQuerySerializer(data=raw)
-    if query.is_valid():
-        return dict(query.validated_data), raw
-    return None, raw | {"errors": query.errors}
+    if not form.is_valid():
+        return None, raw | {"errors": form.errors}
+    data = form.cleaned_data
+    zone = timezone.get_current_timezone()
+    since = data["since"] or today - timedelta(days=30)
+    until = data["until"] or today + timedelta(days=1)
+    try:
+        rows = reports.performance_report(
+            group_by=data["group_by"] or "department",
+            since=datetime.combine(since, time.min, tzinfo=zone),
+            until=datetime.combine(until, time.min, tzinfo=zone),
+        )
+    except InvalidInput as error:  # the domain's own rules: a known grouping, since < until
+        return None, raw | {"errors": error.errors}
+    return rows, raw
 
 
 @require_GET
 @staff_page(supervises)
 def performance(request: HttpRequest) -> HttpResponse:
-    query, raw = _report_query(request)
-    rows = reports.performance_report(**query) if query else []
+    rows, raw = _report(request)
     return render(
         request,
         "staff/supervise/performance.html",
-        {
-            "rows": rows,
-            "query": raw,
-            "group_by": raw["group_by"],
-            "columns": reports.PERFORMANCE_COLUMNS,
-        },
-        status=200 if query else 400,
+        {"rows": rows or [], "query": raw, "group_by": raw["group_by"]},
+        status=200 if rows is not None else 400,
     )
 
 
 @require_GET
 @staff_page(supervises)
 def performance_csv(request: HttpRequest) -> HttpResponse:
-    query, _raw = _report_query(request)
-    if query is None:
+    rows, raw = _report(request)
+    if rows is None:
         return HttpResponse(_("Check the dates and grouping."), status=400)
-    body = reports.performance_report_csv(
-        reports.performance_report(**query), group_by=query["group_by"]
-    )
+    group_by = raw["group_by"]
+    body = reports.performance_report_csv(rows, group_by=group_by)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="performance-{query["group_by"]}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="performance-{group_by}.csv"'
     return response
 
 
