@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 from playwright.sync_api import Page
@@ -253,9 +254,29 @@ def test_another_departments_request_is_the_403_page_not_a_500(
     screenshot(page, "staff-sanitation-403")
 
 
-@pytest.mark.skip(reason="django-axes (lockout) is added on the hardening branch, not merged here")
-def test_repeated_failed_sign_ins_lock_the_account() -> None:
-    raise AssertionError
+@pytest.mark.skipif(
+    "axes" not in settings.INSTALLED_APPS,
+    reason="django-axes (lockout) is added on the hardening branch, not merged into this one",
+)
+def test_repeated_failed_sign_ins_lock_the_account(
+    live_server: Any, desktop_page: Page, make_user: Callable[..., User]
+) -> None:
+    page, url = desktop_page, live_server.url
+    agent = make_user(Role.AGENT)
+    for _ in range(getattr(settings, "AXES_FAILURE_LIMIT", 10)):
+        page.goto(f"{url}/staff/login/")
+        type_into(page, "#id_username", agent.get_username())
+        type_into(page, "#id_password", "not-the-password")
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+    page.goto(f"{url}/staff/login/")
+    type_into(page, "#id_username", agent.get_username())
+    type_into(page, "#id_password", PASSWORD)
+    with page.expect_response(f"{url}/staff/login/") as locked:
+        page.keyboard.press("Enter")
+    assert locked.value.status in (403, 429)
+    page.goto(f"{url}/staff/calls/")
+    assert page.url.startswith(f"{url}/staff/login/")
 
 
 def test_every_staff_page_passes_axe_at_both_sizes(
