@@ -4,6 +4,7 @@ with the script prompts, courtesy hints while typing, and the agent's promises d
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -50,7 +51,10 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 def _greeting(user: Any) -> str:
     name = user.get_short_name() or user.get_username()
-    return _("Riverton 3-1-1, this is %(name)s. How can I help you today?") % {"name": name}
+    return _("%(city)s 3-1-1, this is %(name)s. How can I help you today?") % {
+        "city": settings.CIVIC311_CITY_NAME,
+        "name": name,
+    }
 
 
 @require_POST
@@ -101,12 +105,13 @@ def _call_context(call: Interaction, **extra: Any) -> dict[str, Any]:
 
 def _recap(linked: list[ServiceRequest]) -> str:
     if not linked:
-        return _("Thank you for calling Riverton 3-1-1.")
+        return _("Thank you for calling %(city)s 3-1-1.") % {"city": settings.CIVIC311_CITY_NAME}
     first = linked[0]
     return _(
         "Your reference number is %(ref)s. %(dept)s will handle it; we expect it done by "
-        "%(date)s. Thank you for calling Riverton 3-1-1."
+        "%(date)s. Thank you for calling %(city)s 3-1-1."
     ) % {
+        "city": settings.CIVIC311_CITY_NAME,
         "ref": first.public_id,
         "dept": first.department.public_name or first.department.name,
         "date": first.promised_at.date().isoformat() if first.promised_at else _("soon"),

@@ -2,18 +2,22 @@
 only), and every action the API offers, through the same domain services."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import ChoiceField
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import User
 from audit.policies import can_read_request_audit
 from core.errors import InvalidInput
 from frontend.access import signed_in_staff, staff_page
@@ -63,6 +67,7 @@ def _context(request: HttpRequest, found: ServiceRequest, **forms: Any) -> dict[
     # Only the moves the transition table allows from here (the service checks it again).
     choices.choices = [(c, label) for c, label in Status.choices if c in allowed]
     context = {
+        "htmx": is_htmx(request),  # a swapped-in part shows its own confirmation
         "sr": found,
         "events": list(found.events.all()),
         "routing": _routing(found),
@@ -101,158 +106,119 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def _act(
-    request: HttpRequest,
-    public_id: str,
-    name: str,
-    form: Any,
-    action: Callable[[ServiceRequest, dict[str, Any]], Any],
-    done: str,
-) -> HttpResponse:
-    found = _request(request, public_id)
-    if form.is_valid():
-        try:
-            action(found, form.cleaned_data)
-        except InvalidInput as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, done)
-            if not can_view_request(
-                signed_in_staff(request), ServiceRequest.objects.get(pk=found.pk)
-            ):
-                # Transferred away: it is another department's now; back to one's own work.
-                return _go(request, reverse("staff:home"))
-            if is_htmx(request):
-                fresh = _request(request, public_id)
-                return answer(
-                    request,
-                    page="",
-                    partial="staff/requests/_main.html",
-                    context=_context(request, fresh),
-                )
-            back = request.POST.get("next", "")
-            if back.startswith("/staff/") and url_has_allowed_host_and_scheme(back, None):
-                return redirect(back)  # e.g. the supervisor's list, one click per request
-            return redirect("staff:request", public_id=found.public_id)
-    return answer(
-        request,
-        page="staff/requests/request.html",
-        partial="staff/requests/_main.html",
-        context=_context(request, found, **{name: form}),
-        status=422,
-    )
+@dataclass(frozen=True)
+class Action:
+    """One thing staff do to a request: the form that reads it, the domain service that does
+    it (which checks the policy and the rules), and the confirmation."""
+
+    form_name: str
+    form: Callable[[HttpRequest, ServiceRequest], Any]
+    run: Callable[[ServiceRequest, User, dict[str, Any]], Any]
+    done: Promise
 
 
-@require_POST
-@staff_page()
-def change_status(request: HttpRequest, public_id: str) -> HttpResponse:
-    actor = signed_in_staff(request)
-    return _act(
-        request,
-        public_id,
+def _link_duplicate(sr: ServiceRequest, actor: User, data: dict[str, Any]) -> None:
+    original = ServiceRequest.objects.filter(public_id=data["duplicate_of"].strip()).first()
+    if original is None:
+        raise InvalidInput.field("duplicate_of", _("No request with this reference."))
+    services.service_request_link_duplicate(service_request=sr, duplicate_of=original, actor=actor)
+
+
+ACTIONS = {
+    "status": Action(
         "status_form",
-        f.StatusForm(request.POST),
-        lambda sr, d: services.service_request_change_status(
+        lambda rq, sr: f.StatusForm(rq.POST),
+        lambda sr, actor, d: services.service_request_change_status(
             service_request=sr,
             to_status=d["status"],
             actor=actor,
             note=d["note"],
             courtesy_override_reason=d["courtesy_override_reason"],
         ),
-        _("Status changed."),
-    )
-
-
-@require_POST
-@staff_page()
-def add_note(request: HttpRequest, public_id: str) -> HttpResponse:
-    actor = signed_in_staff(request)
-    return _act(
-        request,
-        public_id,
+        gettext_lazy("Status changed."),
+    ),
+    "notes": Action(
         "note_form",
-        f.NoteForm(request.POST),
-        lambda sr, d: services.service_request_add_note(
+        lambda rq, sr: f.NoteForm(rq.POST),
+        lambda sr, actor, d: services.service_request_add_note(
             service_request=sr,
             text=d["text"],
             public=d["public"],
             actor=actor,
             courtesy_override_reason=d["courtesy_override_reason"],
         ),
-        _("Note added."),
-    )
-
-
-@require_POST
-@staff_page()
-def assign(request: HttpRequest, public_id: str) -> HttpResponse:
-    actor = signed_in_staff(request)
-    department = _request(request, public_id).department
-    return _act(
-        request,
-        public_id,
+        gettext_lazy("Note added."),
+    ),
+    "assign": Action(
         "assign_form",
-        f.AssignForm(request.POST, department=department),
-        lambda sr, d: services.service_request_assign(
+        lambda rq, sr: f.AssignForm(rq.POST, department=sr.department),
+        lambda sr, actor, d: services.service_request_assign(
             service_request=sr, actor=actor, unit=sr.unit, assignee=d["assignee"]
         ),
-        _("Assignment saved."),
-    )
-
-
-@require_POST
-@staff_page()
-def transfer(request: HttpRequest, public_id: str) -> HttpResponse:
-    actor = signed_in_staff(request)
-    return _act(
-        request,
-        public_id,
+        gettext_lazy("Assignment saved."),
+    ),
+    "transfer": Action(
         "transfer_form",
-        f.TransferForm(request.POST),
-        lambda sr, d: services.service_request_transfer(
+        lambda rq, sr: f.TransferForm(rq.POST),
+        lambda sr, actor, d: services.service_request_transfer(
             service_request=sr,
             actor=actor,
             reason=d["reason"],
             suggested_department=d["department"],
         ),
-        _("Transferred. The resident has been told who has it now."),
-    )
-
-
-@require_POST
-@staff_page()
-def promise(request: HttpRequest, public_id: str) -> HttpResponse:
-    actor = signed_in_staff(request)
-    return _act(
-        request,
-        public_id,
+        gettext_lazy("Transferred. The resident has been told who has it now."),
+    ),
+    "promise": Action(
         "promise_form",
-        f.PromiseForm(request.POST),
-        lambda sr, d: services.service_request_change_promise(
+        lambda rq, sr: f.PromiseForm(rq.POST),
+        lambda sr, actor, d: services.service_request_change_promise(
             service_request=sr, actor=actor, promised_at=d["promised_at"], reason=d["reason"]
         ),
-        _("New date saved; the resident has been told why."),
-    )
+        gettext_lazy("New date saved; the resident has been told why."),
+    ),
+    "duplicate": Action(
+        "duplicate_form",
+        lambda rq, sr: f.DuplicateForm(rq.POST),
+        _link_duplicate,
+        gettext_lazy("Merged into the original."),
+    ),
+}
+
+
+def _after(request: HttpRequest, found: ServiceRequest) -> HttpResponse:
+    if not can_view_request(signed_in_staff(request), ServiceRequest.objects.get(pk=found.pk)):
+        # Transferred away: it is another department's now; back to one's own work.
+        return _go(request, reverse("staff:home"))
+    if is_htmx(request):
+        fresh = _request(request, found.public_id)
+        context = _context(request, fresh)
+        return answer(request, page="", partial="staff/requests/_main.html", context=context)
+    back = request.POST.get("next", "")
+    if back.startswith("/staff/") and url_has_allowed_host_and_scheme(back, None):
+        return redirect(back)  # e.g. the supervisor's list, one click per request
+    return redirect("staff:request", public_id=found.public_id)
 
 
 @require_POST
 @staff_page()
-def duplicate(request: HttpRequest, public_id: str) -> HttpResponse:
-    actor = signed_in_staff(request)
-
-    def link(sr: ServiceRequest, data: dict[str, Any]) -> None:
-        original = ServiceRequest.objects.filter(public_id=data["duplicate_of"].strip()).first()
-        if original is None:
-            raise InvalidInput.field("duplicate_of", _("No request with this reference."))
-        services.service_request_link_duplicate(
-            service_request=sr, duplicate_of=original, actor=actor
-        )
-
-    return _act(
+def act(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
+    chosen = ACTIONS.get(action)
+    if chosen is None:
+        raise Http404
+    found = _request(request, public_id)
+    form = chosen.form(request, found)
+    if form.is_valid():
+        try:
+            chosen.run(found, signed_in_staff(request), form.cleaned_data)
+        except InvalidInput as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, str(chosen.done))
+            return _after(request, found)
+    return answer(
         request,
-        public_id,
-        "duplicate_form",
-        f.DuplicateForm(request.POST),
-        link,
-        _("Merged into the original."),
+        page="staff/requests/request.html",
+        partial="staff/requests/_main.html",
+        context=_context(request, found, **{chosen.form_name: form}),
+        status=422,
     )
