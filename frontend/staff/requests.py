@@ -67,7 +67,7 @@ def _context(request: HttpRequest, found: ServiceRequest, **forms: Any) -> dict[
     # Only the moves the transition table allows from here (the service checks it again).
     choices.choices = [(c, label) for c, label in Status.choices if c in allowed]
     context = {
-        "htmx": is_htmx(request),  # a swapped-in part shows its own confirmation
+        "swapped_in": is_htmx(request),  # a swapped-in part shows its own confirmation
         "sr": found,
         "events": list(found.events.all()),
         "routing": _routing(found),
