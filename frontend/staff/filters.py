@@ -43,7 +43,7 @@ class QueueFilter(filters.FilterSet):
     )
     district = filters.ModelChoiceFilter(
         label=_("District"),
-        queryset=Area.objects.filter(kind=DISTRICT_KIND).only("slug", "name"),
+        queryset=Area.objects.filter(kind=DISTRICT_KIND).defer("geometry"),
         to_field_name="slug",
         method="filter_district",
     )

@@ -21,7 +21,7 @@ from intake.policies import works_for
 from work import selectors as work_selectors
 from work import services as work_services
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # a screenful with its map; the API pages by 50
 
 
 def _department(request: HttpRequest, slug: str) -> Department:
