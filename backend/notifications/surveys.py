@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import InvalidInput
-from intake.models import EventKind, RequestEvent
-from intake.services import service_request_reopen_by_resident
+from intake.models import EventKind
+from intake.services import request_event_record, service_request_reopen_by_resident
 from interactions.models import InteractionKind
 from interactions.recording import interaction_record
 from notifications.models import ServiceRecoveryTask, SurveyInvitation
@@ -32,10 +32,8 @@ def survey_find(*, token: str) -> SurveyInvitation | None:
     )
 
 
-@transaction.atomic
-def survey_answer(
-    *, token: str, satisfaction: int, courteous: bool, fixed: bool, comment: str = ""
-) -> SurveyOutcome:
+def _unanswered_invitation(token: str) -> SurveyInvitation:
+    """The invitation under lock, if its link is still valid and it is not answered yet."""
     invitation = (
         SurveyInvitation.objects.select_for_update()
         .filter(token=token, created_at__gte=timezone.now() - SURVEY_VALID_FOR)
@@ -45,6 +43,14 @@ def survey_answer(
         raise InvalidInput.field("token", "This survey link is not valid any more.")
     if invitation.answered_at is not None:
         raise InvalidInput.field("token", "This survey has already been answered. Thank you!")
+    return invitation
+
+
+@transaction.atomic
+def survey_answer(
+    *, token: str, satisfaction: int, courteous: bool, fixed: bool, comment: str = ""
+) -> SurveyOutcome:
+    invitation = _unanswered_invitation(token)
     if not 1 <= satisfaction <= 10:
         raise InvalidInput.field("satisfaction", "Choose a number from 1 to 10.")
     comment = comment.strip()
@@ -55,8 +61,8 @@ def survey_answer(
     invitation.comment, invitation.answered_at = comment, now
     invitation.save()
     service_request = invitation.request
-    RequestEvent.objects.create(
-        request=service_request,
+    request_event_record(
+        service_request=service_request,
         kind=EventKind.SURVEY_ANSWERED,
         at=now,
         actor=None,
