@@ -18,7 +18,7 @@ from frontend.staff import forms as f
 from frontend.staff.common import answer, show_errors
 from frontend.staff.script import CALL_STEPS, current_step
 from intake.commands import IntakeCommand, Location, Requester
-from intake.models import Channel, ServiceRequest
+from intake.models import AttributeDatatype, Channel, Service, ServiceRequest
 from intake.policies import can_view_request, ensure
 from intake.selectors import service_requests_possible_duplicates
 from intake.services import service_request_follow
@@ -196,7 +196,12 @@ def duplicates(request: HttpRequest, call_id: UUID) -> HttpResponse:
         found = service_requests_possible_duplicates(
             service=data["service"], location=point, visible_to=agent
         ).select_related("service", "department")
-        return {"possible_duplicates": list(found), "request_form": form, "checked": True}
+        return {
+            "possible_duplicates": list(found),
+            "request_form": form,
+            "checked": True,
+            "service_attributes": _questions(data["service"], request),
+        }
 
     return _run(request, call, form, "request_form", check)
 
@@ -206,17 +211,55 @@ def duplicates(request: HttpRequest, call_id: UUID) -> HttpResponse:
 def open_request(request: HttpRequest, call_id: UUID) -> HttpResponse:
     call, agent = _my_call(request, call_id), signed_in_staff(request)
 
+    form = f.CallRequestForm(request.POST)
+
     def create(data: dict[str, Any]) -> None:
         command = IntakeCommand(
             service=data["service"],
             channel=Channel.PHONE,
             location=_location(data) if data["lat"] is not None or data["address"] else Location(),
             description=data["description"],
+            attributes=_answers(data["service"], request),
             requester=Requester(email=data["email"] or "", language=""),
         )
         services.call_create_request(call=call, agent=agent, command=command)
 
-    return _run(request, call, f.CallRequestForm(request.POST), "request_form", create)
+    response = _run(request, call, form, "request_form", create)
+    if response.status_code == 422 and form.is_valid():
+        # Ask the service's questions again, with the answers given, next to the errors.
+        return _step_answer(
+            request,
+            call,
+            status=422,
+            request_form=form,
+            checked=True,
+            service_attributes=_questions(form.cleaned_data["service"], request),
+        )
+    return response
+
+
+def _answers(service: Service, request: HttpRequest) -> dict[str, Any]:
+    """The answers to the service's questions as posted (the domain validates them)."""
+    answers: dict[str, Any] = {}
+    for attribute in service.attributes.filter(variable=True):
+        name = f"attribute-{attribute.code}"
+        if attribute.datatype == AttributeDatatype.MULTIVALUELIST:
+            answers[attribute.code] = request.POST.getlist(name)
+        elif request.POST.get(name, "") != "":
+            answers[attribute.code] = request.POST[name]
+    return answers
+
+
+def _questions(service: Service, request: HttpRequest) -> list[dict[str, Any]]:
+    """The service's questions (Open311 attributes) to render, with any answer given."""
+    return [
+        {
+            "attribute": attribute,
+            "name": f"attribute-{attribute.code}",
+            "given": request.POST.getlist(f"attribute-{attribute.code}"),
+        }
+        for attribute in service.attributes.all()
+    ]
 
 
 @require_POST

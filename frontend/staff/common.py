@@ -16,6 +16,11 @@ def is_htmx(request: HttpRequest) -> bool:
 def show_errors(form: forms.Form, error: InvalidInput) -> None:
     """The domain's field errors on the form's fields; the rest above the form."""
     for name, messages in error.errors.items():
+        if isinstance(messages, dict):  # nested, e.g. a service's attributes by code
+            for inner, inner_messages in messages.items():
+                for message in inner_messages:
+                    form.add_error(None, f"{inner}: {message}")
+            continue
         items = messages if isinstance(messages, list) else [str(messages)]
         for message in items:
             form.add_error(name if name in form.fields else None, str(message))
