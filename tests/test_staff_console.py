@@ -13,7 +13,7 @@ from accounts.models import Role, RoleSecondFactor, User
 from accounts.services import second_factor_confirm, second_factor_enrol
 from core.models import Department
 from intake.commands import Requester
-from intake.models import Service
+from intake.models import Service, ServiceAttribute, ServiceRequest
 from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +131,34 @@ def test_supervisor_report_csv_and_bad_dates(
     assert csv.content.decode().startswith("department,volume")
     assert client.get("/staff/supervise/performance/", {"since": "soon"}).status_code == 400
     assert client.get("/staff/supervise/performance.csv", {"group_by": "x"}).status_code == 400
+
+
+def test_the_call_screen_asks_the_services_questions_and_opens_the_request(
+    pothole: Service, make_user: Callable[..., User]
+) -> None:
+    ServiceAttribute.objects.create(
+        service=pothole,
+        code="size",
+        description="How big is it?",
+        datatype="singlevaluelist",
+        required=True,
+        values=[{"key": "small", "name": "Small"}, {"key": "large", "name": "Large"}],
+    )
+    client = browser_for(make_user(Role.AGENT))
+    call_url = client.post("/staff/calls/start/", {"greeting": "Riverton 3-1-1, Sam"})["Location"]
+    client.post(call_url + "caller/", {"caller_name": "Ana", "caller_phone": "", "language": "es"})
+    client.post(
+        call_url + "problem/",
+        {"caller_words": "A hole", "paraphrase": "A pothole?", "paraphrase_confirmed": "on"},
+    )
+    where = {"service": "pothole", "lat": "43.07", "long": "-89.40", "address": "5 Main St"}
+    checked = client.post(call_url + "duplicates/", where).content.decode()
+    assert 'name="attribute-size"' in checked
+    missing = client.post(call_url + "request/", where)
+    assert missing.status_code == 422
+    assert "size:" in missing.content.decode()
+    opened = client.post(call_url + "request/", where | {"attribute-size": "large"})
+    assert opened.status_code == 200
+    created = ServiceRequest.objects.get(address="5 Main St")
+    assert created.attributes == {"size": "large"}
+    assert created.requester_language == "es"
