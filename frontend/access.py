@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.policies import second_factor_required
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 Policy = Callable[[User], bool]
@@ -35,11 +36,19 @@ def staff_page(policy: Policy = anyone_on_staff) -> Callable[[View], View]:
             # `has_staff_role` is the rule behind the API's IsStaffMember permission.
             if not (isinstance(user, User) and user.has_staff_role and policy(user)):
                 raise PermissionDenied(_("This page is not part of your role."))
+            if needs_second_factor(request, user):
+                return redirect_to_login(request.get_full_path(), "staff:second-factor")
             return view(request, *args, **kwargs)
 
         return cast(View, wrapped)
 
     return decorate
+
+
+def needs_second_factor(request: HttpRequest, user: User) -> bool:
+    """Signed in with a password only, in a role an administrator requires a code of."""
+    verified = getattr(user, "is_verified", lambda: False)()  # django-otp's middleware
+    return not verified and second_factor_required(user)
 
 
 def signed_in_staff(request: HttpRequest) -> User:

@@ -181,3 +181,25 @@ def test_unacknowledged_requests_escalate_once(
     alert = OutboxMessage.objects.get(kind="escalated")
     assert alert.recipient == "boss@riverton.example.gov"
     assert stale.public_id in alert.subject
+
+
+def test_performance_report_as_csv(
+    pothole: Service, make_user: Callable[..., User], client_for: Callable[[User | None], APIClient]
+) -> None:
+    make_request(pothole)
+    supervisor = make_user(Role.SUPERVISOR)
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    until = (timezone.now() + timedelta(days=1)).isoformat()
+    answer = client_for(supervisor).get(
+        "/api/v1/reports/performance.csv", {"group_by": "service", "since": since, "until": until}
+    )
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("text/csv")
+    lines = answer.content.decode().splitlines()
+    assert lines[0].startswith("service,volume,acknowledge_median_hours")
+    assert lines[1].startswith("pothole,1,")
+    bad = client_for(supervisor).get("/api/v1/reports/performance.csv", {"since": "x"})
+    assert bad.status_code == 400
+    assert (
+        client_for(make_user(Role.AGENT)).get("/api/v1/reports/performance.csv").status_code == 403
+    )

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.models import User
+from accounts.models import RoleSecondFactor, User
+from audit.admin import AuditedAdmin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin[User]):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin[User]):
     list_display = ["username", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active", "departments"]
     filter_horizontal = ["departments", "groups", "user_permissions"]
@@ -13,3 +14,8 @@ class UserAdmin(DjangoUserAdmin[User]):
         *(DjangoUserAdmin.fieldsets or ()),
         ("City role", {"fields": ("role", "departments")}),
     )
+
+
+@admin.register(RoleSecondFactor)
+class RoleSecondFactorAdmin(AuditedAdmin):
+    list_display = ["role", "required"]

@@ -33,3 +33,18 @@ class User(AbstractUser):
     @property
     def is_department_bound(self) -> bool:
         return self.role in (Role.DEPARTMENT_STAFF, Role.SUPERVISOR) and not self.is_superuser
+
+
+class RoleSecondFactor(models.Model):
+    """A role whose members confirm each sign-in with a one-time code from an authenticator
+    app (TOTP). Administrators choose the roles in the admin."""
+
+    role = models.CharField(max_length=32, choices=Role.choices, unique=True)
+    required = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "second factor for a role"
+
+    def __str__(self) -> str:
+        state = "required" if self.required else "optional"
+        return f"{self.get_role_display()}: second factor {state}"

@@ -3,7 +3,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.routers import DefaultRouter
 
-from api import calls, qa, qa_reports, views
+from api import audit, calls, qa, qa_reports, views
 from core.parsers import JSONObjectParser
 
 router = DefaultRouter()
@@ -38,5 +38,13 @@ urlpatterns = [
     path("qa/screen/", qa_reports.ScreenView.as_view(), name="qa-screen"),
     path("qa/workload/", qa_reports.WorkloadView.as_view(), name="qa-workload"),
     path("qa/sample-size/", qa_reports.SampleSizeView.as_view(), name="qa-sample-size"),
+    path(
+        "reports/performance.csv",
+        views.PerformanceReportCsvView.as_view(),
+        name="performance-csv",
+    ),
+    path("audit/requests/<str:id>/", audit.RequestAuditView.as_view(), name="audit-request"),
+    path("audit/users/<str:username>/", audit.UserAuditView.as_view(), name="audit-user"),
+    path("callers/", audit.CallerLookupView.as_view(), name="caller-lookup"),
     path("", include(router.urls)),
 ]

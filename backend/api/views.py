@@ -3,8 +3,8 @@
 from datetime import timedelta
 from typing import Any, cast
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from api import serializers as s
+from api.audited import AuditedWritesMixin
 from api.filters import ServiceRequestFilter
 from api.permissions import CanSeeServiceRequest, IsSupervisorOrAdmin, ReadForStaffWriteForAdmins
 from api.validation import validated
@@ -26,7 +27,8 @@ from core.models import Area, Department, WorkUnit
 from intake import policies, selectors, services
 from intake.commands import point_from
 from intake.models import Service, ServiceRequest
-from notifications.models import MessageStatus, OutboxMessage, ServiceRecoveryTask
+from notifications import selectors as notification_selectors
+from notifications.models import OutboxMessage, ServiceRecoveryTask
 from routing_adapter import selectors as routing_selectors
 from work import reports as work_reports
 from work import selectors as work_selectors
@@ -340,14 +342,7 @@ class DeliveryFailuresView(generics.ListAPIView[OutboxMessage]):
     queryset = OutboxMessage.objects.none()
 
     def get_queryset(self) -> Any:
-        stuck = timezone.now() - timedelta(minutes=15)
-        failing = OutboxMessage.objects.filter(
-            Q(status=MessageStatus.FAILED)
-            | Q(status=MessageStatus.PENDING, next_attempt_at__lt=stuck)
-        ).select_related("request")
-        return _scoped_to_user(_staff_user(self.request), failing, "request__department").order_by(
-            "-created_at"
-        )
+        return notification_selectors.delivery_failures_visible_to(_staff_user(self.request))
 
 
 class RecoveryTaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[ServiceRecoveryTask]):
@@ -388,6 +383,22 @@ class PerformanceReportView(APIView):
         return Response(work_reports.performance_report(**query))
 
 
+class PerformanceReportCsvView(APIView):
+    """The performance report as a CSV file, same query and numbers."""
+
+    permission_classes = [IsSupervisorOrAdmin]
+
+    @extend_schema(parameters=[s.ReportQuerySerializer], responses={(200, "text/csv"): str})
+    def get(self, request: Request) -> HttpResponse:
+        query = validated(s.ReportQuerySerializer, request.query_params)
+        rows = work_reports.performance_report(**query)
+        body = work_reports.performance_report_csv(rows, group_by=query["group_by"])
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        filename = f"performance-by-{query['group_by']}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
 class MisroutesView(generics.ListAPIView[Any]):
     """Routing rules whose requests were transferred away, most transfers first."""
 
@@ -411,7 +422,7 @@ class RoutingProposalsView(APIView):
         return Response(s.RoutingProposalSerializer(cast(Any, proposals), many=True).data)
 
 
-class ServiceViewSet(viewsets.ModelViewSet[Service]):
+class ServiceViewSet(AuditedWritesMixin, viewsets.ModelViewSet[Service]):
     """The service catalogue. Attributes are edited in the admin."""
 
     permission_classes = [ReadForStaffWriteForAdmins]
@@ -422,7 +433,7 @@ class ServiceViewSet(viewsets.ModelViewSet[Service]):
     filterset_fields = ["group", "is_active"]
 
 
-class DepartmentViewSet(viewsets.ModelViewSet[Department]):
+class DepartmentViewSet(AuditedWritesMixin, viewsets.ModelViewSet[Department]):
     permission_classes = [ReadForStaffWriteForAdmins]
     serializer_class = s.DepartmentSerializer
     lookup_field = "slug"
@@ -431,7 +442,7 @@ class DepartmentViewSet(viewsets.ModelViewSet[Department]):
     filterset_fields = ["is_active"]
 
 
-class AreaViewSet(viewsets.ModelViewSet[Area]):
+class AreaViewSet(AuditedWritesMixin, viewsets.ModelViewSet[Area]):
     permission_classes = [ReadForStaffWriteForAdmins]
     serializer_class = s.AreaSerializer
     pagination_class = LimitOffsetPagination

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
 ]
+# Staff console (issue 15): the audit trail and the optional second factor (TOTP).
+INSTALLED_APPS += ["audit", "django_otp", "django_otp.plugins.otp_totp"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -84,6 +86,11 @@ MIDDLEWARE = [
     # Last, as django-axes asks: turns a locked-out login into its 429 answer.
     "axes.middleware.AxesMiddleware",
 ]
+# Staff console (issue 15): request.user.is_verified() for the second factor, after auth.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
 
 ROOT_URLCONF = "civic311.urls"
 WSGI_APPLICATION = "civic311.wsgi.application"

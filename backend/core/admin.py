@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
+from audit.admin import AuditedAdmin
 from core.models import Area, Department, Holiday, WorkUnit, calendar_errors
 from core.widgets import SelfHostedMapWidget
 
 
-class CityMapAdmin(GISModelAdmin):
+class CityMapAdmin(AuditedAdmin, GISModelAdmin):
     # The stubs type gis_widget as an instance; Django expects the widget class.
     gis_widget = SelfHostedMapWidget  # type: ignore[assignment]
 
@@ -17,7 +18,7 @@ class WorkUnitInline(admin.TabularInline[WorkUnit, Department]):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin[Department]):
+class DepartmentAdmin(AuditedAdmin):
     list_display = ["name", "slug", "public_name", "is_active", "configuration"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug", "public_name"]
@@ -40,14 +41,14 @@ class DepartmentAdmin(admin.ModelAdmin[Department]):
 
 
 @admin.register(WorkUnit)
-class WorkUnitAdmin(admin.ModelAdmin[WorkUnit]):
+class WorkUnitAdmin(AuditedAdmin):
     list_display = ["name", "slug", "department", "is_active"]
     list_filter = ["department", "is_active"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin[Holiday]):
+class HolidayAdmin(AuditedAdmin):
     list_display = ["date", "name", "department"]
     list_filter = ["department"]
     date_hierarchy = "date"

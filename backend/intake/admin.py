@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from audit.admin import AuditedAdmin
 from core.admin import CityMapAdmin
 from intake.models import (
     Follower,
@@ -20,7 +21,7 @@ class ServiceAttributeInline(admin.StackedInline[ServiceAttribute, Service]):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin[Service]):
+class ServiceAdmin(AuditedAdmin):
     list_display = [
         "name",
         "code",
@@ -36,7 +37,7 @@ class ServiceAdmin(admin.ModelAdmin[Service]):
 
 
 @admin.register(ServiceAttribute)
-class ServiceAttributeAdmin(admin.ModelAdmin[ServiceAttribute]):
+class ServiceAttributeAdmin(AuditedAdmin):
     list_display = ["service", "code", "datatype", "required", "order"]
     list_filter = ["datatype", "required"]
     search_fields = ["code", "service__code"]

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from audit.admin import AuditedAdmin
 from routing_adapter.models import RoutingModel, RoutingRule
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
+class RoutingRuleAdmin(AuditedAdmin):
     list_display = ["rule_id", "scope", "department", "unit", "priority", "source", "is_active"]
     list_filter = ["scope", "source", "is_active", "family"]
     search_fields = ["rule_id", "department", "unit", "note"]
@@ -32,7 +33,7 @@ class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
 
 
 @admin.register(RoutingModel)
-class RoutingModelAdmin(admin.ModelAdmin[RoutingModel]):
+class RoutingModelAdmin(AuditedAdmin):
     list_display = ["name", "adopt_after", "updated_at"]
     # The city's setting is `adopt_after`; proposals are shown with their evidence.
     readonly_fields = [

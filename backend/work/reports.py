@@ -1,5 +1,7 @@
 """How departments and services are doing, per period: the numbers C7, C8 and C10 ask for."""
 
+import csv
+import io
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +16,7 @@ from django.db.models import (
     QuerySet,
 )
 
+from core.errors import InvalidInput
 from intake.models import EventKind, ServiceRequest, Transfer
 from intake.statuses import Status
 from notifications.models import MessageStatus, OutboxMessage, SurveyInvitation
@@ -46,6 +49,10 @@ def _grouped(queryset: QuerySet[Any], key: str, **aggregates: Any) -> dict[str, 
 
 
 def performance_report(*, group_by: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    if group_by not in GROUPS:
+        raise InvalidInput.field("group_by", f"Choose one of: {', '.join(GROUPS)}.")
+    if since >= until:
+        raise InvalidInput.field("until", "Must be after since.")
     key = GROUPS[group_by]
     requests = ServiceRequest.objects.filter(created_at__gte=since, created_at__lt=until)
     closed = Q(status__in=[Status.RESOLVED, Status.CLOSED_NO_ACTION])
@@ -130,3 +137,38 @@ def _round(value: float | None) -> float | None:
 
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
+
+
+PERFORMANCE_COLUMNS = (
+    "volume",
+    "acknowledge_median_hours",
+    "acknowledge_p90_hours",
+    "resolve_median_hours",
+    "resolve_p90_hours",
+    "within_promise_share",
+    "broken_promises",
+    "transfers_per_request",
+    "reopen_rate",
+    "satisfaction_mean",
+    "survey_answers",
+    "not_courteous",
+    "delivery_failures",
+)
+
+
+def performance_report_csv(rows: list[dict[str, Any]], *, group_by: str) -> str:
+    """The report as CSV, one row per group, empty cells where a number has no data."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([group_by, *PERFORMANCE_COLUMNS])
+    for row in rows:
+        cells = [row[group_by], *(row.get(c) for c in PERFORMANCE_COLUMNS)]
+        writer.writerow(["" if c is None else _csv_safe(c) for c in cells])
+    return out.getvalue()
+
+
+def _csv_safe(value: Any) -> Any:
+    # A department or service name starting with = + - @ would run as a spreadsheet formula.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

@@ -75,3 +75,20 @@ def _count(*, department: Department, unit: WorkUnit | None) -> QueueCounts:
         unassigned=totals["unassigned"],
         total=totals["total"],
     )
+
+
+def requests_needing_attention(
+    *, departments: QuerySet[Department] | None, limit: int = 100
+) -> list[ServiceRequest]:
+    """For supervisors (C7): open requests whose promise is at risk or already missed, and
+    those escalated for being left unacknowledged, most urgent first. `None`: every
+    department (administrators)."""
+    now = timezone.now()
+    requests = ServiceRequest.objects.filter(status__in=OPEN_STATUSES)
+    if departments is not None:
+        requests = requests.filter(department__in=departments)
+    return list(
+        with_at_risk(requests.select_related("service", "department", "assignee"), now)
+        .filter(at_risk_q(now) | Q(promised_at__lte=now) | Q(escalated_at__isnull=False))
+        .order_by(F("promised_at").asc(nulls_last=True), "-priority", "id")[:limit]
+    )

@@ -1,0 +1,324 @@
+"""The agent's call screen: find the caller, walk the call step by step (C1, C3, C2, C7, C11)
+with the script prompts, courtesy hints while typing, and the agent's promises due today."""
+
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.errors import InvalidInput
+from frontend.access import signed_in_staff, staff_page
+from frontend.forms import UswdsForm
+from frontend.staff import forms as f
+from frontend.staff.common import answer, show_errors
+from frontend.staff.script import CALL_STEPS, current_step
+from intake.commands import IntakeCommand, Location, Requester
+from intake.models import AttributeDatatype, Channel, Service, ServiceRequest
+from intake.policies import can_view_request, ensure
+from intake.selectors import service_requests_possible_duplicates
+from intake.services import service_request_follow
+from interactions import selectors, services
+from interactions.models import Interaction
+from interactions.policies import can_log_calls
+from qa.screener import TextKind, screen
+from routing_adapter.selectors import service_suggestions
+
+
+@require_GET
+@staff_page(can_log_calls)
+def desk(request: HttpRequest) -> HttpResponse:
+    user = signed_in_staff(request)
+    search = f.CallerSearchForm(request.GET or None)
+    found = None
+    if search.is_valid():
+        found = selectors.caller_lookup(user=user, query=search.cleaned_data["q"])
+    context = {
+        "search": search,
+        "found": found,
+        "greeting": f.GreetingForm(initial={"greeting": _greeting(user)}),
+        "commitments": selectors.commitments_due_for(user),
+        "now": timezone.now(),
+    }
+    return answer(
+        request, page="staff/calls/desk.html", partial="staff/calls/_lookup.html", context=context
+    )
+
+
+def _greeting(user: Any) -> str:
+    name = user.get_short_name() or user.get_username()
+    return _("%(city)s 3-1-1, this is %(name)s. How can I help you today?") % {
+        "city": settings.CIVIC311_CITY_NAME,
+        "name": name,
+    }
+
+
+@require_POST
+@staff_page(can_log_calls)
+def start(request: HttpRequest) -> HttpResponse:
+    form = f.GreetingForm(request.POST)
+    greeting = form.cleaned_data["greeting"] if form.is_valid() else ""
+    call = services.call_start(agent=signed_in_staff(request), greeting=greeting)
+    return redirect("staff:call", call_id=call.pk)
+
+
+def _my_call(request: HttpRequest, call_id: UUID) -> Interaction:
+    user = signed_in_staff(request)
+    return get_object_or_404(selectors.calls_visible_to(user), pk=call_id)
+
+
+def _call_context(call: Interaction, **extra: Any) -> dict[str, Any]:
+    step = current_step(call)
+    linked = list(call.requests.select_related("service", "department"))
+    context = {
+        "call": call,
+        "steps": CALL_STEPS,
+        "step": step,
+        "linked": linked,
+        "message_taken": getattr(call, "call_message", None),
+        "caller_form": f.CallerForm(
+            initial={
+                "caller_name": call.caller_name,
+                "caller_phone": call.caller_phone,
+                "language": call.language,
+            }
+        ),
+        "problem_form": f.ProblemForm(
+            initial={
+                "caller_words": call.caller_words,
+                "paraphrase": call.paraphrase,
+                "paraphrase_confirmed": call.paraphrase_confirmed,
+            }
+        ),
+        "request_form": f.CallRequestForm(),
+        "message_form": f.MessageForm(
+            initial={"caller_name": call.caller_name, "callback_number": call.caller_phone}
+        ),
+        "end_form": f.EndForm(initial={"recap": _recap(linked)}),
+    }
+    return context | extra
+
+
+def _recap(linked: list[ServiceRequest]) -> str:
+    if not linked:
+        return _("Thank you for calling %(city)s 3-1-1.") % {"city": settings.CIVIC311_CITY_NAME}
+    first = linked[0]
+    return _(
+        "Your reference number is %(ref)s. %(dept)s will handle it; we expect it done by "
+        "%(date)s. Thank you for calling %(city)s 3-1-1."
+    ) % {
+        "city": settings.CIVIC311_CITY_NAME,
+        "ref": first.public_id,
+        "dept": first.department.public_name or first.department.name,
+        "date": first.promised_at.date().isoformat() if first.promised_at else _("soon"),
+    }
+
+
+@require_GET
+@staff_page(can_log_calls)
+def call_page(request: HttpRequest, call_id: UUID) -> HttpResponse:
+    call = _my_call(request, call_id)
+    return render(request, "staff/calls/call.html", _call_context(call))
+
+
+def _step_answer(
+    request: HttpRequest, call: Interaction, status: int = 200, **extra: Any
+) -> HttpResponse:
+    fresh = _my_call(request, call.pk)
+    return answer(
+        request,
+        page="staff/calls/call.html",
+        partial="staff/calls/_walk.html",
+        context=_call_context(fresh, **extra),
+        status=status,
+    )
+
+
+def _run(
+    request: HttpRequest, call: Interaction, form: UswdsForm, name: str, action: Any
+) -> HttpResponse:
+    """Validate the form's shape, run the domain step, and show the walk with any errors."""
+    if form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except InvalidInput as error:
+            show_errors(form, error)
+        else:
+            return _step_answer(request, call, **(result if isinstance(result, dict) else {}))
+    return _step_answer(request, call, status=422, **{name: form})
+
+
+@require_POST
+@staff_page(can_log_calls)
+def caller(request: HttpRequest, call_id: UUID) -> HttpResponse:
+    call, agent = _my_call(request, call_id), signed_in_staff(request)
+    return _run(
+        request,
+        call,
+        f.CallerForm(request.POST),
+        "caller_form",
+        lambda data: services.call_record_caller(call=call, agent=agent, **data),
+    )
+
+
+@require_POST
+@staff_page(can_log_calls)
+def problem(request: HttpRequest, call_id: UUID) -> HttpResponse:
+    call, agent = _my_call(request, call_id), signed_in_staff(request)
+
+    def record(data: dict[str, Any]) -> dict[str, Any]:
+        done = services.call_record_problem(call=call, agent=agent, **data)
+        words = done.caller_words + "\n" + done.paraphrase
+        return {"suggestions": service_suggestions(description=words)}
+
+    return _run(request, call, f.ProblemForm(request.POST), "problem_form", record)
+
+
+def _location(data: dict[str, Any]) -> Location:
+    return Location.parse(lat=data["lat"], long=data["long"], address=data["address"] or "")
+
+
+@require_POST
+@staff_page(can_log_calls)
+def duplicates(request: HttpRequest, call_id: UUID) -> HttpResponse:
+    """The duplicate check before opening a request: open ones nearby, on a list and a map."""
+    call, agent = _my_call(request, call_id), signed_in_staff(request)
+    form = f.CallRequestForm(request.POST)
+
+    def check(data: dict[str, Any]) -> dict[str, Any]:
+        point = _location(data).point
+        if point is None:
+            raise InvalidInput.field("lat", _("Place the problem on the map to check."))
+        found = service_requests_possible_duplicates(
+            service=data["service"], location=point, visible_to=agent
+        ).select_related("service", "department")
+        return {
+            "possible_duplicates": list(found),
+            "request_form": form,
+            "checked": True,
+            "service_attributes": _questions(data["service"], request),
+        }
+
+    return _run(request, call, form, "request_form", check)
+
+
+@require_POST
+@staff_page(can_log_calls)
+def open_request(request: HttpRequest, call_id: UUID) -> HttpResponse:
+    call, agent = _my_call(request, call_id), signed_in_staff(request)
+
+    form = f.CallRequestForm(request.POST)
+
+    def create(data: dict[str, Any]) -> None:
+        command = IntakeCommand(
+            service=data["service"],
+            channel=Channel.PHONE,
+            location=_location(data) if data["lat"] is not None or data["address"] else Location(),
+            description=data["description"],
+            attributes=_answers(data["service"], request),
+            requester=Requester(email=data["email"] or "", language=""),
+        )
+        services.call_create_request(call=call, agent=agent, command=command)
+
+    response = _run(request, call, form, "request_form", create)
+    if response.status_code == 422 and form.is_valid():
+        # Ask the service's questions again, with the answers given, next to the errors.
+        return _step_answer(
+            request,
+            call,
+            status=422,
+            request_form=form,
+            checked=True,
+            service_attributes=_questions(form.cleaned_data["service"], request),
+        )
+    return response
+
+
+def _answers(service: Service, request: HttpRequest) -> dict[str, Any]:
+    """The answers to the service's questions as posted (the domain validates them)."""
+    answers: dict[str, Any] = {}
+    for attribute in service.attributes.filter(variable=True):
+        name = f"attribute-{attribute.code}"
+        if attribute.datatype == AttributeDatatype.MULTIVALUELIST:
+            answers[attribute.code] = request.POST.getlist(name)
+        elif request.POST.get(name, "") != "":
+            answers[attribute.code] = request.POST[name]
+    return answers
+
+
+def _questions(service: Service, request: HttpRequest) -> list[dict[str, Any]]:
+    """The service's questions (Open311 attributes) to render, with any answer given."""
+    return [
+        {
+            "attribute": attribute,
+            "name": f"attribute-{attribute.code}",
+            "given": request.POST.getlist(f"attribute-{attribute.code}"),
+        }
+        for attribute in service.attributes.all()
+    ]
+
+
+@require_POST
+@staff_page(can_log_calls)
+def follow(request: HttpRequest, call_id: UUID, public_id: str) -> HttpResponse:
+    """The caller's problem is already reported: the call links to it and they follow it."""
+    call, agent = _my_call(request, call_id), signed_in_staff(request)
+    existing = get_object_or_404(ServiceRequest, public_id=public_id)
+    ensure(can_view_request(agent, existing), _("This request is not yours to see."))
+
+    def link(data: dict[str, Any]) -> None:
+        services.call_link_request(call=call, agent=agent, service_request=existing)
+        service_request_follow(
+            service_request=existing,
+            actor=agent,
+            phone=data["phone"] or call.caller_phone,
+            email=data["email"] or "",
+            language=call.language,
+        )
+
+    return _run(request, call, f.FollowForm(request.POST), "follow_form", link)
+
+
+@require_POST
+@staff_page(can_log_calls)
+def message(request: HttpRequest, call_id: UUID) -> HttpResponse:
+    call, agent = _my_call(request, call_id), signed_in_staff(request)
+    return _run(
+        request,
+        call,
+        f.MessageForm(request.POST),
+        "message_form",
+        lambda data: services.call_take_message(call=call, agent=agent, **data),
+    )
+
+
+@require_POST
+@staff_page(can_log_calls)
+def end(request: HttpRequest, call_id: UUID) -> HttpResponse:
+    call, agent = _my_call(request, call_id), signed_in_staff(request)
+    return _run(
+        request,
+        call,
+        f.EndForm(request.POST),
+        "end_form",
+        lambda data: services.call_end(call=call, agent=agent, **data),
+    )
+
+
+@require_POST
+@staff_page()
+def courtesy_hints(request: HttpRequest) -> HttpResponse:
+    """The screener's flags and rewordings for text being typed (C4, C5, C6), before saving."""
+    # The textarea being typed in sends itself under its own name, given as "field".
+    text = request.POST.get(request.POST.get("field", "text"), "")[:4000]
+    result = None
+    if text.strip():
+        kinds: dict[str, TextKind] = {"call_notes": "call_notes", "public_note": "public_note"}
+        result = screen(text, kind=kinds.get(request.POST.get("kind", ""), "public_note"))
+    target = request.POST.get("target", "")
+    context = {"screening": result, "text": text, "target": target if target.isidentifier() else ""}
+    return render(request, "staff/_courtesy_hints.html", context)

@@ -1,0 +1,153 @@
+"""Caller lookup (issue 15): an agent finds a caller by a phone number in any format, a name,
+an email, an address or a reference, with their open and recent requests and open promises."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import Role, User
+from core.models import Department
+from intake.models import Service, ServiceRequest
+from intake.services import Requester, service_request_change_status
+from interactions.models import CommitmentKind
+from interactions.selectors import PhoneKey, caller_lookup, phone_key
+from interactions.services import call_record_caller, call_start, commitment_make
+from tests.factories import make_request
+
+pytestmark = pytest.mark.django_db
+
+MARIA = Requester(
+    first_name="Maria",
+    last_name="Garcia",
+    phone="+1 (608) 555-0123",
+    email="Maria.Garcia@example.org",
+)
+
+
+@pytest.fixture
+def agent(make_user: Callable[..., User]) -> User:
+    return make_user(Role.AGENT)
+
+
+@pytest.mark.parametrize(
+    "typed", ["608-555-0123", "(608) 555 0123", "6085550123", "+16085550123", "001 608 555 0123"]
+)
+def test_a_phone_number_in_any_format_finds_the_caller(
+    agent: User, pothole: Service, typed: str
+) -> None:
+    request = make_request(pothole, requester=MARIA)
+    make_request(pothole, address="200 Elm St")  # someone else
+    found = caller_lookup(user=agent, query=typed)
+    assert [r.public_id for r in found.open_requests] == [request.public_id]
+    assert "phone" in found.searched_by
+    assert found.callers[0].name == "Maria Garcia"
+
+
+def test_name_email_address_and_reference_find_the_caller(agent: User, pothole: Service) -> None:
+    request = make_request(pothole, requester=MARIA, address="742 Evergreen Terrace")
+    for typed in [
+        "garcia",
+        "Maria Garcia",
+        "Garcia, Maria",
+        "maria.garcia@EXAMPLE.org",
+        "742 evergreen",
+        request.public_id.lower(),
+    ]:
+        found = caller_lookup(user=agent, query=typed)
+        assert [r.public_id for r in found.open_requests] == [request.public_id], typed
+    assert caller_lookup(user=agent, query="Pedro Garcia").open_requests == []
+
+
+def test_closed_requests_are_recent_and_open_promises_are_listed(
+    agent: User, pothole: Service, streets: Department, make_user: Callable[..., User]
+) -> None:
+    worker = make_user(Role.DEPARTMENT_STAFF, [streets])
+    closed = make_request(pothole, requester=MARIA)
+    service_request_change_status(service_request=closed, to_status="resolved", actor=worker)
+    still_open = make_request(pothole, requester=MARIA)
+    promise = commitment_make(
+        kind=CommitmentKind.CALL_BACK,
+        owner=agent,
+        made_by=agent,
+        description="Call Maria back about the pothole",
+        due_at=timezone.now() + timedelta(hours=2),
+        service_request=still_open,
+    )
+    found = caller_lookup(user=agent, query="608 555 0123")
+    assert [r.public_id for r in found.open_requests] == [still_open.public_id]
+    assert [r.public_id for r in found.recent_requests] == [closed.public_id]
+    assert [c.pk for c in found.open_commitments] == [promise.pk]
+
+
+def test_a_promise_from_a_call_without_a_request_is_found_by_the_callers_phone(
+    agent: User,
+) -> None:
+    call = call_start(agent=agent, greeting="Riverton 311, this is Sam, how can I help?")
+    call_record_caller(
+        call=call,
+        agent=agent,
+        caller_name="Maria Garcia",
+        caller_phone="608.555.0123",
+        language="en",
+    )
+    promise = commitment_make(
+        kind=CommitmentKind.CALL_BACK,
+        owner=agent,
+        made_by=agent,
+        description="Call back",
+        due_at=timezone.now() + timedelta(hours=1),
+        interaction=call,
+    )
+    found = caller_lookup(user=agent, query="+1 608 555 0123")
+    assert [c.pk for c in found.open_commitments] == [promise.pk]
+
+
+def test_department_staff_see_only_their_departments_requests(
+    pothole: Service, missed_trash: Service, sanitation: Department, make_user: Callable[..., User]
+) -> None:
+    make_request(pothole, requester=MARIA)
+    mine = make_request(missed_trash, requester=MARIA)
+    worker = make_user(Role.DEPARTMENT_STAFF, [sanitation])
+    found = caller_lookup(user=worker, query="Garcia")
+    assert [r.public_id for r in found.open_requests] == [mine.public_id]
+
+
+def test_phone_key_needs_enough_digits() -> None:
+    assert phone_key("555-01") is None
+    assert phone_key("+44 20 7946 0958") == phone_key("020 7946 0958")
+
+
+@pytest.mark.parametrize(
+    ("condition", "index"),
+    [
+        ({"k": "6085550123"}, "caller_request_phone_idx"),
+        ({"requester_last_name__istartswith": "gar"}, "caller_request_last_name_idx"),
+        ({"requester_email__iexact": "a@example.org"}, "caller_request_email_idx"),
+        ({"address__istartswith": "742 ever"}, "caller_request_address_idx"),
+    ],
+)
+def test_the_lookup_conditions_match_their_indexes(condition: dict[str, str], index: str) -> None:
+    """The expression indexes are written in SQL: a change on either side must keep them equal."""
+    requests = ServiceRequest.objects.alias(k=PhoneKey("requester_phone")).filter(**condition)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plan = requests.explain()
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    assert index in plan
+
+
+def test_the_api_answers_the_lookup(
+    agent: User, pothole: Service, client_for: Callable[[User | None], APIClient]
+) -> None:
+    request = make_request(pothole, requester=MARIA)
+    answer = client_for(agent).get("/api/v1/callers/", {"q": "608 555 0123"})
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["open_requests"][0]["id"] == request.public_id
+    assert client_for(agent).get("/api/v1/callers/").status_code == 400
+    assert client_for(None).get("/api/v1/callers/", {"q": "x"}).status_code in (401, 403)

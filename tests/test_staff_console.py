@@ -1,0 +1,164 @@
+"""The staff console's pages through Django's test client (the browser tests drive the same
+pages in Chromium): policies, bad input as 4xx, the second factor, courtesy hints."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django_otp.oath import totp
+
+from accounts.models import Role, RoleSecondFactor, User
+from accounts.services import second_factor_confirm, second_factor_enrol
+from core.models import Department
+from intake.commands import Requester
+from intake.models import Service, ServiceAttribute, ServiceRequest
+from tests.factories import make_request
+
+pytestmark = pytest.mark.django_db
+
+
+def browser_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_another_departments_request_is_403_and_its_queue_too(
+    pothole: Service, sanitation: Department, make_user: Callable[..., User]
+) -> None:
+    request = make_request(pothole)
+    client = browser_for(make_user(Role.DEPARTMENT_STAFF, [sanitation]))
+    answer = client.get(f"/staff/requests/{request.public_id}/")
+    assert answer.status_code == 403
+    assert "403" in answer.content.decode() or "not" in answer.content.decode().lower()
+    assert client.get("/staff/queues/streets/").status_code == 403
+    assert client.get("/staff/requests/26-999999/").status_code == 404
+    assert client.get("/staff/supervise/").status_code == 403
+
+
+def test_queue_filters_refuse_bad_values_with_400(
+    pothole: Service, streets: Department, make_user: Callable[..., User]
+) -> None:
+    make_request(pothole)
+    client = browser_for(make_user(Role.DEPARTMENT_STAFF, [streets]))
+    assert client.get("/staff/queues/streets/").status_code == 200
+    assert client.get("/staff/queues/streets/?due=overdue&sort=newest").status_code == 200
+    assert client.get("/staff/queues/streets/?due=someday").status_code == 400
+    assert client.get("/staff/queues/streets/?page=abc").status_code == 200
+
+
+def test_courtesy_hints_show_the_rewording(make_user: Callable[..., User]) -> None:
+    client = browser_for(make_user(Role.DEPARTMENT_STAFF))
+    answer = client.post(
+        "/staff/courtesy-hints/",
+        {"field": "text", "text": "Calm down. We will fix it.", "target": "id_text"},
+    )
+    html = answer.content.decode()
+    assert "C4" in html
+    assert 'data-reword-target="id_text"' in html
+    quiet = client.post("/staff/courtesy-hints/", {"field": "text", "text": "We will fix it."})
+    assert "No courtesy hints" in quiet.content.decode()
+
+
+def test_an_incomplete_callback_lists_every_missing_field(make_user: Callable[..., User]) -> None:
+    client = browser_for(make_user(Role.AGENT))
+    started = client.post("/staff/calls/start/", {"greeting": "Riverton 3-1-1, Sam speaking"})
+    call_url = started["Location"]
+    client.post(
+        call_url + "caller/", {"caller_name": "", "caller_phone": "608 555 0100", "language": "en"}
+    )
+    answer = client.post(call_url + "message/", {"message-kind": "callback"})
+    assert answer.status_code == 422
+    html = answer.content.decode()
+    for label in [
+        "Caller&#x27;s name",
+        "Spelling of the name",
+        "Callback number",
+        "Message:",
+        "When to call back",
+        "For a person",
+        "Callback promised by",
+    ]:
+        assert label in html, label
+
+
+def test_caller_lookup_page_finds_a_differently_written_number(
+    pothole: Service, make_user: Callable[..., User]
+) -> None:
+    request = make_request(pothole, requester=Requester(last_name="Okafor", phone="+16085550199"))
+    client = browser_for(make_user(Role.AGENT))
+    answer = client.get("/staff/calls/", {"q": "608.555.0199"}, HTTP_HX_REQUEST="true")
+    assert request.public_id in answer.content.decode()
+    assert client.get("/staff/calls/", {"q": "x" * 500}).status_code == 200  # refused, shown
+
+
+def test_a_role_that_requires_a_second_factor_is_asked_for_a_code(
+    streets: Department, make_user: Callable[..., User]
+) -> None:
+    RoleSecondFactor.objects.create(role=Role.SUPERVISOR)
+    supervisor = make_user(Role.SUPERVISOR, [streets])
+    client = browser_for(supervisor)
+    answer = client.get("/staff/supervise/")
+    assert answer.status_code == 302
+    assert answer["Location"].startswith("/staff/second-factor/")
+    assert client.get("/staff/second-factor/")["Location"] == "/staff/second-factor/set-up/"
+    device = second_factor_enrol(user=supervisor)
+    code = f"{totp(bytes.fromhex(device.key)):06d}"  # type: ignore[no-untyped-call]
+    second_factor_confirm(user=supervisor, token=code)
+    device.refresh_from_db()
+    device.last_t = -1
+    device.save()
+    assert client.post("/staff/second-factor/", {"token": "000001"}).status_code == 400
+    device.refresh_from_db()
+    device.throttling_failure_count = 0
+    device.throttling_failure_timestamp = None
+    device.save()
+    verified = client.post("/staff/second-factor/", {"token": code, "next": "/staff/supervise/"})
+    assert verified["Location"] == "/staff/supervise/"
+    assert client.get("/staff/supervise/").status_code == 200
+
+
+def test_supervisor_report_csv_and_bad_dates(
+    pothole: Service, streets: Department, make_user: Callable[..., User]
+) -> None:
+    make_request(pothole)
+    client = browser_for(make_user(Role.SUPERVISOR, [streets]))
+    until = (timezone.now() + timedelta(days=1)).date().isoformat()
+    csv = client.get("/staff/supervise/performance.csv", {"until": until})
+    assert csv.status_code == 200
+    assert csv.content.decode().startswith("department,volume")
+    assert client.get("/staff/supervise/performance/", {"since": "soon"}).status_code == 400
+    assert client.get("/staff/supervise/performance.csv", {"group_by": "x"}).status_code == 400
+
+
+def test_the_call_screen_asks_the_services_questions_and_opens_the_request(
+    pothole: Service, make_user: Callable[..., User]
+) -> None:
+    ServiceAttribute.objects.create(
+        service=pothole,
+        code="size",
+        description="How big is it?",
+        datatype="singlevaluelist",
+        required=True,
+        values=[{"key": "small", "name": "Small"}, {"key": "large", "name": "Large"}],
+    )
+    client = browser_for(make_user(Role.AGENT))
+    call_url = client.post("/staff/calls/start/", {"greeting": "Riverton 3-1-1, Sam"})["Location"]
+    client.post(call_url + "caller/", {"caller_name": "Ana", "caller_phone": "", "language": "es"})
+    client.post(
+        call_url + "problem/",
+        {"caller_words": "A hole", "paraphrase": "A pothole?", "paraphrase_confirmed": "on"},
+    )
+    where = {"service": "pothole", "lat": "43.07", "long": "-89.40", "address": "5 Main St"}
+    checked = client.post(call_url + "duplicates/", where).content.decode()
+    assert 'name="attribute-size"' in checked
+    missing = client.post(call_url + "request/", where)
+    assert missing.status_code == 422
+    assert "size:" in missing.content.decode()
+    opened = client.post(call_url + "request/", where | {"attribute-size": "large"})
+    assert opened.status_code == 200
+    created = ServiceRequest.objects.get(address="5 Main St")
+    assert created.attributes == {"size": "large"}
+    assert created.requester_language == "es"
