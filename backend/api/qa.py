@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,8 +20,20 @@ from api.permissions import IsStaffMember
 from api.permissions import request_user as _user
 from api.validation import validated
 from interactions.models import Interaction
-from qa import policies, selectors, services, statistics
+from qa import policies, selectors, services, statistics, workspace
 from qa.models import CalibrationSession, Evaluation, SamplingPeriod
+
+
+class NewestAssignedFirst(CursorPagination):
+    # Evaluations have no created_at (the default pagination's key): they are assigned.
+    ordering = ("-assigned_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class LatestWeekFirst(NewestAssignedFirst):
+    ordering = ("-starts_on", "-id")
 
 
 class AnswerSerializer(serializers.Serializer[dict[str, Any]]):
@@ -96,6 +109,7 @@ class EvaluationViewSet(
 
     permission_classes = [IsStaffMember]
     serializer_class = EvaluationSerializer
+    pagination_class = NewestAssignedFirst
     filterset_fields = ["status", "stratum"]
 
     def get_queryset(self) -> QuerySet[Evaluation]:
@@ -104,7 +118,7 @@ class EvaluationViewSet(
         return (
             selectors.evaluations_visible_to(_user(self.request))
             .prefetch_related("answers__item")
-            .order_by("-assigned_at", "pk")
+            .order_by("-assigned_at", "-pk")
         )
 
     def _answer(self, evaluation: Evaluation) -> Response:
@@ -264,6 +278,7 @@ class PeriodViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[SamplingPerio
 
     permission_classes = [IsStaffMember]
     serializer_class = PeriodSerializer
+    pagination_class = LatestWeekFirst
     queryset = SamplingPeriod.objects.order_by("-starts_on")
 
 
@@ -364,3 +379,21 @@ class SampleSizeView(APIView):
                 "reviews_needed": statistics.sample_size(**params),
             }
         )
+
+
+class RubricParams(serializers.Serializer[dict[str, Any]]):
+    version = serializers.CharField(max_length=40, required=False)
+
+
+class RubricView(APIView):
+    """The rubric's wording: every item with its C-id, scale, weight and critical flag."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", str, description="Default: the active one")],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        params = validated(RubricParams, request.query_params)
+        return Response(workspace.rubric_as_dict(params.get("version")))

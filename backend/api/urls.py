@@ -26,6 +26,7 @@ urlpatterns = [
     path("reports/performance/", views.PerformanceReportView.as_view(), name="performance"),
     path("qa/scorecards/", qa.ScorecardView.as_view(), name="qa-scorecards"),
     path("qa/patterns/", qa.PatternView.as_view(), name="qa-patterns"),
+    path("qa/rubric/", qa.RubricView.as_view(), name="qa-rubric"),
     path("qa/sample-size/", qa.SampleSizeView.as_view(), name="qa-sample-size"),
     path("", include(router.urls)),
 ]

@@ -4,15 +4,18 @@ from django.db.models import QuerySet
 
 from accounts.models import Role, User
 from interactions.models import Commitment, Interaction, InteractionKind
+from interactions.policies import readable_interactions
 
 
 def calls_visible_to(user: User) -> QuerySet[Interaction]:
     calls = Interaction.objects.filter(kind=InteractionKind.PHONE_CALL).select_related(
         "agent", "call_message"
     )
-    if user.is_city_admin:
-        return calls
-    return calls.filter(agent=user)
+    return calls.filter(readable_interactions(user))
+
+
+def interactions_visible_to(user: User) -> QuerySet[Interaction]:
+    return Interaction.objects.filter(readable_interactions(user))
 
 
 def commitments_visible_to(user: User) -> QuerySet[Commitment]:
