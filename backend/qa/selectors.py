@@ -6,13 +6,14 @@ import warnings
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import combinations
 from typing import Any
 
 import numpy as np
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from accounts.models import Role, User
 from interactions.models import Commitment, CommitmentStatus, Interaction, InteractionKind
@@ -347,3 +348,61 @@ def pattern_report(*, start: date, end: date, by: str = "service") -> list[dict[
         for r in rows
     ]
     return sorted(report, key=lambda r: (-r["failed"], r["c_id"]))
+
+
+# --- For the workspace pages (frontend/qa) ----------------------------------------------------
+
+
+def drawn_by_period(period_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """{period id: {stratum: evaluations drawn}}: what each week's draw produced."""
+    drawn: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Evaluation.objects.filter(period_id__in=period_ids)
+        .values("period_id", "stratum")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        drawn[row["period_id"]][row["stratum"]] = row["n"]
+    return drawn
+
+
+def workload_by_reviewer(*, days: int = 30) -> list[dict[str, Any]]:
+    """Per active reviewer: open reviews, the oldest one's assignment, reviews submitted in the
+    last `days` days, and open calibration scores."""
+    since = timezone.now() - timedelta(days=days)
+    open_reviews = Q(reviews_assigned__status=EvaluationStatus.ASSIGNED)
+    return list(
+        User.objects.filter(role__in=[Role.QA_REVIEWER, Role.QA_ADMIN], is_active=True)
+        .annotate(
+            open=Count("reviews_assigned", filter=open_reviews),
+            open_calibration=Count(
+                "reviews_assigned",
+                filter=open_reviews & Q(reviews_assigned__stratum=Stratum.CALIBRATION),
+            ),
+            oldest_open=Min("reviews_assigned__assigned_at", filter=open_reviews),
+            submitted_recently=Count(
+                "reviews_assigned", filter=Q(reviews_assigned__submitted_at__gte=since)
+            ),
+        )
+        .order_by("-open", "username")
+        .values(
+            "username",
+            "first_name",
+            "last_name",
+            "open",
+            "open_calibration",
+            "oldest_open",
+            "submitted_recently",
+        )
+    )
+
+
+def calibration_sessions_visible_to(user: User) -> QuerySet[CalibrationSession]:
+    """QA admins see every session; everyone else the ones they take part in."""
+    sessions = CalibrationSession.objects.order_by("-created_at", "pk")
+    return sessions if policies.is_qa_admin(user) else sessions.filter(participants=user)
+
+
+def calibration_agreement_visible(session: CalibrationSession, user: User) -> bool:
+    """Blind until everyone has submitted (QA admins watch it fill in)."""
+    return calibration_is_complete(session) or policies.is_qa_admin(user)

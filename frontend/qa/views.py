@@ -2,7 +2,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from frontend.access import signed_in_staff, staff_page
+from frontend.qa.reviews import disputes_for
 from frontend.roles import role_name
+from qa import policies, selectors
+from qa.models import EvaluationStatus
 
 
 @staff_page()
@@ -10,4 +13,15 @@ def home(request: HttpRequest) -> HttpResponse:
     """Every member of staff may be evaluated, so each has a QA page; what it lists is
     decided by qa.policies and qa.selectors."""
     user = signed_in_staff(request)
-    return render(request, "qa/home.html", {"role_name": role_name(user)})
+    visible = selectors.evaluations_visible_to(user)
+    context = {
+        "role_name": role_name(user),
+        "assigned_count": visible.filter(reviewer=user, status=EvaluationStatus.ASSIGNED).count()
+        if policies.can_review(user)
+        else None,
+        "to_answer_count": visible.filter(
+            interaction__agent=user, status=EvaluationStatus.SUBMITTED
+        ).count(),
+        "disputes_count": len(disputes_for(user)) if policies.sees_team_reports(user) else None,
+    }
+    return render(request, "qa/home.html", context)
