@@ -1,27 +1,26 @@
 """QA for staff: reviews and disputes, calibration (blind), periods, scorecards, patterns."""
 
-from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.models import User
 from api.permissions import IsStaffMember
 from api.permissions import request_user as _user
 from api.validation import validated
 from interactions.models import Interaction
-from qa import policies, selectors, services, statistics, workspace
+from qa import policies, selectors, services, workspace
 from qa.models import CalibrationSession, Evaluation, SamplingPeriod
+
+MAX_LISTED = 500
 
 
 class NewestAssignedFirst(CursorPagination):
@@ -62,6 +61,9 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
             "score",
             "passed",
             "critical_fail",
+            "assigned_at",
+            "due_at",
+            "draft_saved_at",
             "submitted_at",
             "respond_by",
             "agent_response",
@@ -85,6 +87,14 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
 
 class SubmitSerializer(serializers.Serializer[dict[str, Any]]):
     answers = serializers.DictField(child=AnswerSerializer())
+
+
+class DraftAnswerSerializer(AnswerSerializer):
+    value = serializers.CharField(max_length=10, allow_blank=True, default="")
+
+
+class DraftSerializer(serializers.Serializer[dict[str, Any]]):
+    answers = serializers.DictField(child=DraftAnswerSerializer())
 
 
 class ResponseSerializer(serializers.Serializer[dict[str, Any]]):
@@ -123,6 +133,43 @@ class EvaluationViewSet(
 
     def _answer(self, evaluation: Evaluation) -> Response:
         return Response(EvaluationSerializer(self.get_queryset().get(pk=evaluation.pk)).data)
+
+    def _listed(self, evaluations: QuerySet[Evaluation]) -> Response:
+        shown = evaluations.prefetch_related("answers__item")[:MAX_LISTED]
+        return Response(EvaluationSerializer(shown, many=True).data)
+
+    @extend_schema(responses=EvaluationSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def assigned(self, request: Request) -> Response:
+        """My reviews to do, the soonest due first."""
+        return self._listed(workspace.evaluations_assigned_to(_user(request)))
+
+    @extend_schema(responses=EvaluationSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def mine(self, request: Request) -> Response:
+        """Agents: the reviews of my interactions, to acknowledge or dispute."""
+        return self._listed(workspace.evaluations_of_agent(_user(request)))
+
+    @extend_schema(responses=EvaluationSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def disputes(self, request: Request) -> Response:
+        """Disputes I may arbitrate (never about my own interaction or review)."""
+        return self._listed(workspace.disputes_to_arbitrate(_user(request)))
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def workspace(self, request: Request, pk: str) -> Response:
+        """The interaction in full beside the rubric's items and the answers so far."""
+        return Response(workspace.evaluation_workspace(self.get_object()))
+
+    @extend_schema(request=DraftSerializer, responses=EvaluationSerializer)
+    @action(detail=True, methods=["post"], serializer_class=DraftSerializer)
+    def draft(self, request: Request, pk: str) -> Response:
+        body = validated(DraftSerializer, request.data)
+        evaluation = services.evaluation_save_draft(
+            evaluation=self.get_object(), reviewer=_user(request), answers=body["answers"]
+        )
+        return self._answer(evaluation)
 
     @extend_schema(request=SubmitSerializer, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"], serializer_class=SubmitSerializer)
@@ -269,10 +316,12 @@ class PeriodSerializer(serializers.ModelSerializer[SamplingPeriod]):
 
     class Meta:
         model = SamplingPeriod
-        fields = ["starts_on", "ends_on", "commitment", "key", "drawn_at", "revealed_at"]
+        fields = ["id", "starts_on", "ends_on", "commitment", "key", "drawn_at", "revealed_at"]
 
 
-class PeriodViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[SamplingPeriod]):
+class PeriodViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[SamplingPeriod]
+):
     """Published key hashes, and the keys once revealed: anyone on staff can re-check a
     sample (and no one can predict one)."""
 
@@ -281,119 +330,8 @@ class PeriodViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[SamplingPerio
     pagination_class = LatestWeekFirst
     queryset = SamplingPeriod.objects.order_by("-starts_on")
 
-
-class ReportParams(serializers.Serializer[dict[str, Any]]):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
-    by = serializers.ChoiceField(
-        choices=["agent", "department", "service", "month"], default="agent"
-    )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        end: date = attrs.get("end") or timezone.localdate()
-        start: date = attrs.get("start") or end - timedelta(days=90)
-        if start > end:
-            raise serializers.ValidationError({"start": "Start must be before end."})
-        return {**attrs, "start": start, "end": end}
-
-
-REPORT_PARAMS = [
-    OpenApiParameter("start", str, description="First day (default: 90 days ago)"),
-    OpenApiParameter("end", str, description="Last day (default: today)"),
-    OpenApiParameter(
-        "by",
-        str,
-        description="agent | department (scorecards); service | department | month (patterns)",
-    ),
-]
-
-
-def _report_params(request: Request) -> dict[str, Any]:
-    params: dict[str, Any] = validated(ReportParams, request.query_params)
-    return params
-
-
-class ScorecardView(APIView):
-    permission_classes = [IsStaffMember]
-
-    @extend_schema(parameters=REPORT_PARAMS, responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
-        user = _user(request)
-        params = _report_params(request)
-        by = params["by"] if params["by"] in ("agent", "department") else "agent"
-        cards = selectors.scorecards_visible_to(
-            user, start=params["start"], end=params["end"], by=by
-        )
-        trend = selectors.pass_rate_trend(start=params["start"], end=params["end"])
-        return Response(
-            {
-                "start": params["start"],
-                "end": params["end"],
-                "by": by,
-                "scorecards": cards,
-                "trend": trend if policies.sees_team_reports(user) else [],
-            }
-        )
-
-
-class PatternView(APIView):
-    permission_classes = [IsStaffMember]
-
-    @extend_schema(parameters=REPORT_PARAMS, responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
-        user = _user(request)
-        if not policies.sees_team_reports(user):
-            raise PermissionDenied("Pattern reports are for supervisors and QA.")
-        params = _report_params(request)
-        by = params["by"] if params["by"] in ("service", "department", "month") else "service"
-        return Response(
-            {
-                "by": by,
-                "rows": selectors.pattern_report(start=params["start"], end=params["end"], by=by),
-            }
-        )
-
-
-class SampleSizeParams(serializers.Serializer[dict[str, Any]]):
-    margin = serializers.FloatField(min_value=0.005, max_value=0.5)
-    population = serializers.IntegerField(min_value=1, required=False)
-    confidence = serializers.FloatField(min_value=0.5, max_value=0.999, default=0.95)
-
-
-class SampleSizeView(APIView):
-    permission_classes = [IsStaffMember]
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("margin", float, required=True),
-            OpenApiParameter("population", int),
-            OpenApiParameter("confidence", float),
-        ],
-        responses=OpenApiTypes.OBJECT,
-    )
-    def get(self, request: Request) -> Response:
-        params = validated(SampleSizeParams, request.query_params)
-        return Response(
-            {
-                **params,
-                "reviews_needed": statistics.sample_size(**params),
-            }
-        )
-
-
-class RubricParams(serializers.Serializer[dict[str, Any]]):
-    version = serializers.CharField(max_length=40, required=False)
-
-
-class RubricView(APIView):
-    """The rubric's wording: every item with its C-id, scale, weight and critical flag."""
-
-    permission_classes = [IsStaffMember]
-
-    @extend_schema(
-        parameters=[OpenApiParameter("version", str, description="Default: the active one")],
-        responses=OpenApiTypes.OBJECT,
-    )
-    def get(self, request: Request) -> Response:
-        params = validated(RubricParams, request.query_params)
-        return Response(workspace.rubric_as_dict(params.get("version")))
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def sample(self, request: Request, pk: str) -> Response:
+        """The draw, and whether the sample re-derived from the revealed key is the same."""
+        return Response(workspace.period_sample(self.get_object()))

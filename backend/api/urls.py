@@ -2,7 +2,7 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from api import calls, qa, views
+from api import calls, qa, qa_reports, views
 
 router = DefaultRouter()
 router.register("requests", views.ServiceRequestViewSet, basename="request")
@@ -24,9 +24,11 @@ urlpatterns = [
     path("requests/bulk-status/", views.BulkStatusView.as_view(), name="bulk-status"),
     path("notifications/failures/", views.DeliveryFailuresView.as_view(), name="delivery-failures"),
     path("reports/performance/", views.PerformanceReportView.as_view(), name="performance"),
-    path("qa/scorecards/", qa.ScorecardView.as_view(), name="qa-scorecards"),
-    path("qa/patterns/", qa.PatternView.as_view(), name="qa-patterns"),
-    path("qa/rubric/", qa.RubricView.as_view(), name="qa-rubric"),
-    path("qa/sample-size/", qa.SampleSizeView.as_view(), name="qa-sample-size"),
+    path("qa/scorecards/", qa_reports.ScorecardView.as_view(), name="qa-scorecards"),
+    path("qa/patterns/", qa_reports.PatternView.as_view(), name="qa-patterns"),
+    path("qa/rubric/", qa_reports.RubricView.as_view(), name="qa-rubric"),
+    path("qa/screen/", qa_reports.ScreenView.as_view(), name="qa-screen"),
+    path("qa/workload/", qa_reports.WorkloadView.as_view(), name="qa-workload"),
+    path("qa/sample-size/", qa_reports.SampleSizeView.as_view(), name="qa-sample-size"),
     path("", include(router.urls)),
 ]

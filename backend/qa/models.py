@@ -163,6 +163,10 @@ class Evaluation(models.Model):
     passed = models.BooleanField(null=True, blank=True)
     critical_fail = models.BooleanField(default=False)
     assigned_at = models.DateTimeField(auto_now_add=True)
+    due_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reviewer should have submitted it."
+    )
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     respond_by = models.DateTimeField(null=True, blank=True)
     agent_response = models.TextField(blank=True)

@@ -10,6 +10,8 @@ used, so a flag can be traced to the rule and the standard (C-id) that produced 
 - C5: an identity term near a pejorative in the same sentence, and a slur list kept as
   SHA-256 digests (the repository does not spell the slurs out).
 - Presence checks for call notes: a greeting (C1) and a recap with the reference (C11).
+- Politeness (`qa.politeness`): how likely a reader finds the text polite. It lowers the score
+  of a curt text and gives the writer a hint; it never blocks and is never a flag.
 """
 
 from __future__ import annotations
@@ -24,12 +26,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from qa.politeness import politeness as politeness_of
+
 RULES_PATH = Path(__file__).with_name("courtesy_rules.toml")
 
 Severity = Literal["critical", "high", "medium", "low"]
 # How much one flag of each severity costs the 0-1 courtesy score.
 SEVERITY_COST: dict[str, float] = {"critical": 1.0, "high": 0.35, "medium": 0.2, "low": 0.1}
 TextKind = Literal["public_note", "internal_note", "call_notes", "message"]
+# Below this politeness a text "reads as curt"; at or above NEUTRAL_POLITENESS it costs nothing.
+CURT_BELOW = 0.4
+NEUTRAL_POLITENESS = 0.5
+CURT_HINT = "This reads as curt: consider thanking them and saying what happens next."
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"[\w'$@*]+", re.UNICODE)
@@ -56,12 +64,26 @@ class Flag:
 class Screening:
     rules_version: str
     flags: list[Flag] = field(default_factory=list)
+    politeness: float = NEUTRAL_POLITENESS
 
     @property
     def score(self) -> float:
-        """1.0 for a text with nothing flagged; 0.0 for anything critical (C5)."""
+        """The rules' score (1.0 with nothing flagged, 0.0 for anything critical, C5) times a
+        politeness factor: 1 for a text that reads as polite or neutral, down to 0.6 for one
+        that reads as plainly impolite."""
+        factor = min(1.0, 0.6 + 0.8 * self.politeness)
+        return round(self.rules_score * factor, 3)
+
+    @property
+    def rules_score(self) -> float:
+        """The flags alone: 1.0 with nothing flagged, 0.0 for anything critical."""
         cost = sum(SEVERITY_COST[f.severity] for f in self.flags)
         return round(max(0.0, 1.0 - cost), 3)
+
+    @property
+    def hint(self) -> str | None:
+        """Advice for the writer when the text reads as curt (never a reason to refuse it)."""
+        return CURT_HINT if self.politeness < CURT_BELOW else None
 
     @property
     def blocked(self) -> bool:
@@ -75,6 +97,9 @@ class Screening:
         return {
             "rules_version": self.rules_version,
             "score": self.score,
+            "rules_score": self.rules_score,
+            "politeness": self.politeness,
+            "hint": self.hint,
             "blocked": self.blocked,
             "flags": [asdict(f) for f in self.flags],
         }
@@ -286,7 +311,7 @@ def screen(text: str, *, kind: TextKind = "public_note", rules: Rules | None = N
         flags.extend(_group_flags(rules, offset, sentence))
         flags.extend(_slur_flags(rules, offset, sentence))
     flags.extend(_presence_flags(rules, text, kind))
-    return Screening(rules.version, _without_overlaps(flags))
+    return Screening(rules.version, _without_overlaps(flags), politeness_of(text))
 
 
 def _without_overlaps(flags: Sequence[Flag]) -> list[Flag]:

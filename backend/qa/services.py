@@ -52,6 +52,8 @@ RISK_SHARES = {
 }
 LOW_SATISFACTION = 6
 DOUBLE_SCORE_SHARE = 0.1
+# A reviewer has this many days from the draw (or a calibration's start) to submit.
+REVIEW_DAYS = 7
 
 
 # --- Rubric -------------------------------------------------------------------------------
@@ -297,6 +299,7 @@ def sampling_period_draw(*, period: SamplingPeriod, now: datetime | None = None)
                     reviewer=first,
                     stratum=stratum,
                     period=locked,
+                    due_at=now + timedelta(days=REVIEW_DAYS),
                 )
             )
             if stratum == Stratum.RANDOM and keyed_fraction(
@@ -313,6 +316,7 @@ def sampling_period_draw(*, period: SamplingPeriod, now: datetime | None = None)
                             reviewer=second,
                             stratum=Stratum.DOUBLE_SCORE,
                             period=locked,
+                            due_at=now + timedelta(days=REVIEW_DAYS),
                         )
                     )
     Evaluation.objects.bulk_create(created)
@@ -341,7 +345,10 @@ def score_answers(
 
 
 def _clean_answers(
-    items: Sequence[RubricItem], answers: Mapping[str, Mapping[str, str]]
+    items: Sequence[RubricItem],
+    answers: Mapping[str, Mapping[str, str]],
+    *,
+    partial: bool = False,
 ) -> dict[int, tuple[str, str]]:
     errors: dict[str, list[str]] = {}
     by_code = {i.code: i for i in items}
@@ -351,6 +358,8 @@ def _clean_answers(
     cleaned: dict[int, tuple[str, str]] = {}
     for item in items:
         answer = answers.get(item.code)
+        if answer is None and partial:
+            continue
         if answer is None:
             errors[item.code] = ["Answer every item (or 'na' where it does not apply)."]
             continue
@@ -358,7 +367,9 @@ def _clean_answers(
         allowed = list(SCALE_VALUES[Scale(item.scale)]) + (
             [NOT_APPLICABLE] if item.allows_na else []
         )
-        if value not in allowed:
+        if partial and value == "":
+            pass  # a draft may hold a comment before the value is chosen
+        elif value not in allowed:
             errors[item.code] = [f"Choose one of: {', '.join(allowed)}."]
         elif len(comment) > 2000:
             errors[item.code] = ["Comments are at most 2000 characters."]
@@ -405,6 +416,26 @@ def _locked_evaluation(evaluation: Evaluation) -> Evaluation:
         .select_related("interaction", "rubric")
         .get(pk=evaluation.pk)
     )
+
+
+@transaction.atomic
+def evaluation_save_draft(
+    *, evaluation: Evaluation, reviewer: User, answers: Mapping[str, Mapping[str, str]]
+) -> Evaluation:
+    """Keep what the reviewer has so far (any items, values or comments); nothing is scored
+    and nobody is told until they submit."""
+    locked = _locked_evaluation(evaluation)
+    ensure(locked.reviewer_id == reviewer.pk, "This review is assigned to someone else.")
+    if locked.status != EvaluationStatus.ASSIGNED:
+        raise InvalidInput.field("status", "Only a review not yet submitted has a draft.")
+    cleaned = _clean_answers(list(locked.rubric.items.all()), answers, partial=True)
+    for item_id, (value, comment) in cleaned.items():
+        EvaluationAnswer.objects.update_or_create(
+            evaluation=locked, item_id=item_id, defaults={"value": value, "comment": comment}
+        )
+    locked.draft_saved_at = timezone.now()
+    locked.save(update_fields=["draft_saved_at"])
+    return locked
 
 
 @transaction.atomic
@@ -547,6 +578,7 @@ def calibration_session_create(
             reviewer=p,
             stratum=Stratum.CALIBRATION,
             session=session,
+            due_at=timezone.now() + timedelta(days=REVIEW_DAYS),
         )
         for i in interactions
         for p in participants

@@ -1,17 +1,27 @@
-"""Courtesy screener benchmark: precision and recall per C-id on the labelled sentences.
+"""Courtesy benchmark: the screener's rules, the politeness model, and their speed.
 
-Two sets: `tests/qa/courtesy_fixtures.txt` (the rules were tuned on it) and
-`tests/qa/courtesy_holdout.txt` (written afterwards, never used for tuning), plus the
-screening speed. Targets on the fixture set: C5 recall >= 0.95 with precision >= 0.9;
-C4 precision >= 0.9 and recall >= 0.85.
+Rules: precision and recall per C-id on two sets kept apart:
+- `tests/qa/courtesy_fixtures.txt`, the development set the rules were written from;
+- `bench/courtesy/holdout.txt` and `bench/courtesy/holdout_c5.txt`, held out (never used to
+  tune the rules). Targets are judged on the held-out sets only: C5 recall >= 0.8 with false
+  alarms <= 3% on neutral posts that name a group; C4 precision >= 0.9 and recall >= 0.85.
 
-Usage: python bench/courtesy/run.py
-Prints a table on stderr and one JSON object on the last line of stdout.
+Politeness: 10-fold cross-validated accuracy and ROC AUC of the model's recipe on the top and
+bottom quartiles of the Stack Exchange politeness corpus (each fold's model fitted on the
+other nine folds, vocabulary included), beside the paper's in-domain figure; and sentences
+scored per second on one core by the stored model.
+
+Usage: python bench/courtesy/run.py [--corpus PATH] [--folds 10]
+(default corpus: ../shared/data/courtesy/stack-exchange.annotated.csv from the repository
+root, or $CIVIC311_POLITENESS_CORPUS). Prints a table on stderr and one JSON object on the
+last line of stdout.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,54 +30,95 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "backend"))
 
+from qa.politeness import default_model, politeness  # noqa: E402
+from qa.politeness_training import cross_validate, load_quartiles  # noqa: E402
 from qa.screener import default_rules, screen  # noqa: E402
 from qa.screener_quality import Labelled, evaluate, load_labelled  # noqa: E402
 
-SETS = {
-    "fixtures": ROOT / "tests" / "qa" / "courtesy_fixtures.txt",
-    "holdout": ROOT / "tests" / "qa" / "courtesy_holdout.txt",
-}
+HERE = Path(__file__).resolve().parent
+DEVELOPMENT = ROOT / "tests" / "qa" / "courtesy_fixtures.txt"
+HELD_OUT = [HERE / "holdout.txt", HERE / "holdout_c5.txt"]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "courtesy" / "stack-exchange.annotated.csv"
 C_IDS = ("C4", "C5", "C6")
+PAPER_IN_DOMAIN_ACCURACY = 0.782
 
 
-def quality(items: list[Labelled]) -> dict[str, Any]:
-    return {
-        q.c_id: {
+def rule_figures(items: list[Labelled]) -> dict[str, Any]:
+    figures: dict[str, Any] = {"sentences": len(items)}
+    for q in evaluate(items, c_ids=C_IDS):
+        figures[q.c_id] = {
             "precision": round(q.precision, 3),
             "recall": round(q.recall, 3),
             "support": q.support,
             "flagged": q.flagged,
         }
-        for q in evaluate(items, c_ids=C_IDS)
+    neutral = [i for i in items if not i.labels]
+    alarms = sum("C5" in screen(i.text).c_ids for i in neutral)
+    figures["C5"]["false_alarm_rate"] = round(alarms / len(neutral), 3) if neutral else None
+    return figures
+
+
+def per_second(texts: list[str], score: Any, seconds: float = 2.0) -> float:
+    done, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for text in texts:
+            score(text)
+        done += len(texts)
+    return done / (time.perf_counter() - started)
+
+
+def politeness_figures(corpus: Path, folds: int) -> dict[str, Any]:
+    if not corpus.is_file():
+        return {"corpus": None, "note": f"{corpus.name} not found: cross-validation skipped"}
+    cv = cross_validate(load_quartiles(corpus), folds=folds)
+    return {
+        "corpus": corpus.name,
+        "requests": cv.requests,
+        "folds": cv.folds,
+        "accuracy": round(cv.accuracy, 4),
+        "accuracy_sd": round(cv.accuracy_sd, 4),
+        "auc": round(cv.auc, 4),
+        "paper_accuracy": PAPER_IN_DOMAIN_ACCURACY,
+        "beats_paper": cv.accuracy > PAPER_IN_DOMAIN_ACCURACY,
     }
-
-
-def speed(items: list[Labelled], rounds: int = 20) -> float:
-    started = time.perf_counter()
-    for _ in range(rounds):
-        for item in items:
-            screen(item.text)
-    return len(items) * rounds / (time.perf_counter() - started)
 
 
 def main() -> None:
-    result: dict[str, Any] = {"benchmark": "courtesy", "rules_version": default_rules().version}
-    for name, path in SETS.items():
-        items = load_labelled(path)
-        result[name] = {"sentences": len(items), **quality(items)}
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path(os.environ.get("CIVIC311_POLITENESS_CORPUS", DEFAULT_CORPUS)),
+    )
+    parser.add_argument("--folds", type=int, default=10)
+    args = parser.parse_args()
+    development = load_labelled(DEVELOPMENT)
+    held_out = [item for path in HELD_OUT for item in load_labelled(path)]
+    result: dict[str, Any] = {
+        "benchmark": "courtesy",
+        "rules_version": default_rules().version,
+        "politeness_model_version": default_model().version,
+        "development": rule_figures(development),
+        "held_out": rule_figures(held_out),
+    }
+    for name in ("development", "held_out"):
         for c_id in C_IDS:
             q = result[name][c_id]
             print(
-                f"{name:9} {c_id}: precision {q['precision']:.3f} recall {q['recall']:.3f} "
+                f"{name:11} {c_id}: precision {q['precision']:.3f} recall {q['recall']:.3f} "
                 f"(support {q['support']})",
                 file=sys.stderr,
             )
-    fixtures = result["fixtures"]
-    result["targets_met"] = {
-        "C5": fixtures["C5"]["recall"] >= 0.95 and fixtures["C5"]["precision"] >= 0.9,
-        "C4": fixtures["C4"]["precision"] >= 0.9 and fixtures["C4"]["recall"] >= 0.85,
+    c5, c4 = result["held_out"]["C5"], result["held_out"]["C4"]
+    result["targets_met_on_held_out"] = {
+        "C5": c5["recall"] >= 0.8 and c5["false_alarm_rate"] <= 0.03,
+        "C4": c4["precision"] >= 0.9 and c4["recall"] >= 0.85,
     }
-    result["sentences_per_second"] = round(speed(load_labelled(SETS["fixtures"])))
+    result["politeness"] = politeness_figures(args.corpus, args.folds)
+    print(f"politeness: {result['politeness']}", file=sys.stderr)
+    texts = [i.text for i in development + held_out]
+    result["politeness_sentences_per_second"] = round(per_second(texts, politeness))
+    result["screen_sentences_per_second"] = round(per_second(texts, screen))
     print(json.dumps(result))
 
 

@@ -41,7 +41,7 @@ def test_screener_meets_its_targets_on_the_fixture_set() -> None:
 )
 def test_friendly_idioms_and_reports_of_graffiti_are_not_flagged(text: str) -> None:
     assert screen(text).flags == []
-    assert screen(text).score == 1.0
+    assert screen(text).rules_score == 1.0
 
 
 def test_a_flag_says_which_standard_where_why_and_what_to_say_instead() -> None:
@@ -93,6 +93,11 @@ def test_command_reads_lines_and_writes_json_lines(monkeypatch: pytest.MonkeyPat
     assert rows[1] == {
         "rules_version": default_rules().version,
         "score": 1.0,
+        "rules_score": 1.0,
+        "politeness": rows[1]["politeness"],
+        "hint": None,
         "blocked": False,
         "flags": [],
     }
+    assert rows[1]["politeness"] > 0.5
+    assert all(0 <= row["politeness"] <= 1 for row in rows)
