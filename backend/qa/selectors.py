@@ -6,14 +6,13 @@ import warnings
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from itertools import combinations
 from typing import Any
 
 import numpy as np
-from django.db.models import Avg, Count, Min, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
 from accounts.models import Role, User
 from interactions.models import Commitment, CommitmentStatus, Interaction, InteractionKind
@@ -364,37 +363,6 @@ def drawn_by_period(period_ids: Sequence[int]) -> dict[int, dict[str, int]]:
     for row in rows:
         drawn[row["period_id"]][row["stratum"]] = row["n"]
     return drawn
-
-
-def workload_by_reviewer(*, days: int = 30) -> list[dict[str, Any]]:
-    """Per active reviewer: open reviews, the oldest one's assignment, reviews submitted in the
-    last `days` days, and open calibration scores."""
-    since = timezone.now() - timedelta(days=days)
-    open_reviews = Q(reviews_assigned__status=EvaluationStatus.ASSIGNED)
-    return list(
-        User.objects.filter(role__in=[Role.QA_REVIEWER, Role.QA_ADMIN], is_active=True)
-        .annotate(
-            open=Count("reviews_assigned", filter=open_reviews),
-            open_calibration=Count(
-                "reviews_assigned",
-                filter=open_reviews & Q(reviews_assigned__stratum=Stratum.CALIBRATION),
-            ),
-            oldest_open=Min("reviews_assigned__assigned_at", filter=open_reviews),
-            submitted_recently=Count(
-                "reviews_assigned", filter=Q(reviews_assigned__submitted_at__gte=since)
-            ),
-        )
-        .order_by("-open", "username")
-        .values(
-            "username",
-            "first_name",
-            "last_name",
-            "open",
-            "open_calibration",
-            "oldest_open",
-            "submitted_recently",
-        )
-    )
 
 
 def calibration_sessions_visible_to(user: User) -> QuerySet[CalibrationSession]:

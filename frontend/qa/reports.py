@@ -9,11 +9,13 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
+from core.models import Department
 from frontend.access import signed_in_staff, staff_page
 from frontend.forms import UswdsForm
 from qa import policies, selectors, workspace
@@ -67,8 +69,11 @@ def scorecards(request: HttpRequest) -> HttpResponse:
     trend = (
         selectors.pass_rate_trend(start=start, end=end) if policies.sees_team_reports(user) else []
     )
+    names = _display_names(by, [str(c[by]) for c in cards])
+    for card in cards:
+        card["name"] = names.get(str(card[by]), card[by])
     chart = {
-        "labels": [str(c[by]) for c in cards],
+        "labels": [str(c["name"]) for c in cards],
         "rate": [c["pass_rate"] for c in cards],
         "low": [c["pass_rate_low"] for c in cards],
         "high": [c["pass_rate_high"] for c in cards],
@@ -104,6 +109,14 @@ def scorecards(request: HttpRequest) -> HttpResponse:
         "chartjs": CHARTJS,
     }
     return render(request, "qa/scorecards.html", context)
+
+
+def _display_names(by: str, keys: list[str]) -> dict[str, str]:
+    """Scorecards are keyed by username or department slug; people read names."""
+    if by == "agent":
+        people = User.objects.filter(username__in=keys)
+        return {u.username: u.get_full_name() or u.username for u in people}
+    return dict(Department.objects.filter(slug__in=keys).values_list("slug", "name"))
 
 
 PATTERN_GROUPS = [
@@ -147,7 +160,7 @@ def patterns(request: HttpRequest) -> HttpResponse:
     return render(request, "qa/patterns.html", context)
 
 
-@staff_page(policies.sees_team_reports)
+@staff_page()
 def periods(request: HttpRequest) -> HttpResponse:
     """Published hashes, draws and revealed keys, checked here against each other."""
     listed = list(SamplingPeriod.objects.order_by("-starts_on")[:26])
@@ -164,9 +177,16 @@ def periods(request: HttpRequest) -> HttpResponse:
     return render(request, "qa/periods.html", {"rows": rows})
 
 
+@staff_page()
+def period(request: HttpRequest, pk: int) -> HttpResponse:
+    """One week's draw, and the same sample re-derived here from the revealed key."""
+    found = get_object_or_404(SamplingPeriod, pk=pk)
+    return render(request, "qa/period.html", {"sample": workspace.period_sample(found)})
+
+
 @staff_page(policies.sees_team_reports)
 def workload(request: HttpRequest) -> HttpResponse:
-    return render(request, "qa/workload.html", {"rows": selectors.workload_by_reviewer()})
+    return render(request, "qa/workload.html", {"rows": workspace.reviewer_workload()})
 
 
 @staff_page()

@@ -12,26 +12,45 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from core.errors import InvalidInput
 from frontend.access import signed_in_staff, staff_page
 from frontend.qa import forms
-from frontend.qa.interaction_view import interaction_in_full
-from interactions.models import Interaction
-from qa import policies, selectors, services
+from qa import policies, selectors, services, workspace
 from qa.models import CoachingNote, Evaluation, EvaluationStatus, Stratum
 
+TEXT_LABELS = {
+    "greeting": _lazy("Greeting (C1)"),
+    "caller_words": _lazy("The caller's words (C3)"),
+    "paraphrase": _lazy("The agent's paraphrase (C3)"),
+    "text": _lazy("Notes"),
+    "recap": _lazy("Recap (C11)"),
+}
 
-def _labels() -> dict[str, str]:
-    return {
-        "greeting": _("Greeting (C1)"),
-        "caller_words": _("The caller's words (C3)"),
-        "paraphrase": _("The agent's paraphrase (C3)"),
-        "text": _("Notes"),
-        "recap": _("Recap (C11)"),
-    }
+
+def _texts(ws: dict[str, Any]) -> list[dict[str, Any]]:
+    """The call's texts in the order they were spoken, each with its fresh screening; the
+    caller's own words are shown but not screened (the agent did not say them)."""
+    interaction = ws["interaction"]
+    screened = interaction["texts"]
+    texts = []
+    for name, label in TEXT_LABELS.items():
+        if name == "caller_words" and interaction["caller_words"]:
+            words = {"text": interaction["caller_words"], "flags": [], "hint": None}
+            texts.append({"label": label, "text": words})
+        elif name in screened:
+            texts.append({"label": label, "text": screened[name]})
+    return texts
+
+
+def _flags_when_logged(ws: dict[str, Any]) -> list[dict[str, Any]]:
+    """Flags stored when the interaction was logged that today's screening of each text does
+    not repeat (e.g. a call's recap checked against its request's reference)."""
+    fresh = {f["rule"] for t in ws["interaction"]["texts"].values() for f in t["flags"]}
+    return [f for f in ws["interaction"]["stored_flags"] or [] if f.get("rule") not in fresh]
 
 
 def _evaluation(user: User, pk: int) -> Evaluation:
@@ -62,26 +81,26 @@ def _page(
     request: HttpRequest, evaluation: Evaluation, *, status: int = 200, **forms_in_use: Any
 ) -> HttpResponse:
     user = signed_in_staff(request)
-    try:
-        full = interaction_in_full(user, evaluation.interaction_id, _labels())
-    except Interaction.DoesNotExist as missing:
-        raise Http404(_("You cannot read this interaction.")) from missing
+    ws = workspace.evaluation_workspace(evaluation)
     items = list(evaluation.rubric.items.all())
     scoring = evaluation.status == EvaluationStatus.ASSIGNED and evaluation.reviewer_id == user.pk
     arbitrating = evaluation.status == EvaluationStatus.DISPUTED and policies.can_arbitrate(
         user, evaluation
     )
-    agent_id = evaluation.interaction.agent_id
+    agent = evaluation.interaction.agent
     context = {
         "evaluation": evaluation,
-        "full": full,
+        "ws": ws,
+        "texts": _texts(ws),
+        "flags_when_logged": _flags_when_logged(ws),
+        "agent_name": agent.get_full_name() or agent.username if agent else "",
         "items": items,
         "answers": {a.item_id: a for a in evaluation.answers.all()},
         "blind": evaluation.stratum == Stratum.CALIBRATION,
         "scoring": scoring,
         "responding": _may_respond(user, evaluation),
         "arbitrating": arbitrating,
-        "coaching": agent_id is not None and policies.can_coach(user, agent_id, evaluation),
+        "coaching": agent is not None and policies.can_coach(user, agent.pk, evaluation),
         "coaching_notes": CoachingNote.objects.filter(evaluation=evaluation).select_related(
             "author"
         ),
@@ -97,13 +116,10 @@ def _page(
 @staff_page(policies.can_review)
 def queue(request: HttpRequest) -> HttpResponse:
     user = signed_in_staff(request)
-    assigned = (
-        selectors.evaluations_visible_to(user)
-        .filter(reviewer=user, status=EvaluationStatus.ASSIGNED)
-        .select_related("interaction__service", "session")
-        .order_by("assigned_at", "pk")
+    assigned = workspace.evaluations_assigned_to(user).select_related(
+        "interaction__service", "session"
     )
-    return render(request, "qa/queue.html", {"assigned": assigned})
+    return render(request, "qa/queue.html", {"assigned": assigned, "now": timezone.now()})
 
 
 @staff_page()
@@ -127,6 +143,31 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     if found.session_id is not None:
         return redirect("qa:calibration", pk=found.session_id)
     return redirect("qa:queue")
+
+
+@require_POST
+@staff_page()
+def draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save what the reviewer has so far. With htmx only the status line changes; without
+    JavaScript the page comes back with the draft filled in."""
+    user = signed_in_staff(request)
+    found = _evaluation(user, pk)
+    form = forms.rubric_form(found.rubric.items.all(), data=request.POST)
+    form.is_valid()
+    try:
+        saved = services.evaluation_save_draft(
+            evaluation=found, reviewer=user, answers=form.answers()
+        )
+    except InvalidInput as refused:
+        if request.headers.get("HX-Request"):
+            problems = [str(m) for messages_list in refused.errors.values() for m in messages_list]
+            return render(request, "qa/_draft_status.html", {"problems": problems})
+        form.refused(refused)
+        return _page(request, found, status=400, rubric_form=form)
+    if request.headers.get("HX-Request"):
+        return render(request, "qa/_draft_status.html", {"saved_at": saved.draft_saved_at})
+    messages.success(request, _("Draft saved. Nothing is sent until you submit."))
+    return redirect("qa:evaluation", pk=found.pk)
 
 
 @require_POST
@@ -206,12 +247,7 @@ def coach(request: HttpRequest, pk: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """The agent's side: evaluations of their own interactions, and coaching notes."""
     user = signed_in_staff(request)
-    evaluations = (
-        selectors.evaluations_visible_to(user)
-        .filter(interaction__agent=user)
-        .select_related("interaction__service")
-        .order_by("-submitted_at", "-pk")
-    )
+    evaluations = workspace.evaluations_of_agent(user).select_related("interaction__service")
     notes = CoachingNote.objects.filter(agent=user).select_related("author").order_by("-created_at")
     return render(
         request,
@@ -223,14 +259,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @staff_page(policies.sees_team_reports)
 def disputes(request: HttpRequest) -> HttpResponse:
     """Disputes this person may decide: never their own case (qa.policies.can_arbitrate)."""
-    return render(request, "qa/disputes.html", {"disputed": disputes_for(signed_in_staff(request))})
-
-
-def disputes_for(user: User) -> list[Evaluation]:
-    disputed = (
-        selectors.evaluations_visible_to(user)
-        .filter(status=EvaluationStatus.DISPUTED)
-        .select_related("interaction__service")
-        .order_by("responded_at", "pk")
+    disputed = workspace.disputes_to_arbitrate(signed_in_staff(request)).select_related(
+        "interaction__service"
     )
-    return [e for e in disputed if policies.can_arbitrate(user, e)]
+    return render(request, "qa/disputes.html", {"disputed": disputed})

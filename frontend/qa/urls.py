@@ -9,6 +9,7 @@ urlpatterns = [
     path("mine/", reviews.mine, name="mine"),
     path("disputes/", reviews.disputes, name="disputes"),
     path("evaluations/<int:pk>/", reviews.evaluation, name="evaluation"),
+    path("evaluations/<int:pk>/draft/", reviews.draft, name="draft"),
     path("evaluations/<int:pk>/submit/", reviews.submit, name="submit"),
     path("evaluations/<int:pk>/respond/", reviews.respond, name="respond"),
     path("evaluations/<int:pk>/arbitrate/", reviews.arbitrate, name="arbitrate"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("scorecards/", reports.scorecards, name="scorecards"),
     path("patterns/", reports.patterns, name="patterns"),
     path("sampling/", reports.periods, name="periods"),
+    path("sampling/<int:pk>/", reports.period, name="period"),
     path("workload/", reports.workload, name="workload"),
     path("rubric/", reports.rubric, name="rubric"),
 ]

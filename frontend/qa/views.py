@@ -2,9 +2,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from frontend.access import signed_in_staff, staff_page
-from frontend.qa.reviews import disputes_for
 from frontend.roles import role_name
-from qa import policies, selectors
+from qa import policies, selectors, workspace
 from qa.models import EvaluationStatus
 
 
@@ -16,12 +15,14 @@ def home(request: HttpRequest) -> HttpResponse:
     visible = selectors.evaluations_visible_to(user)
     context = {
         "role_name": role_name(user),
-        "assigned_count": visible.filter(reviewer=user, status=EvaluationStatus.ASSIGNED).count()
+        "assigned_count": workspace.evaluations_assigned_to(user).count()
         if policies.can_review(user)
         else None,
         "to_answer_count": visible.filter(
             interaction__agent=user, status=EvaluationStatus.SUBMITTED
         ).count(),
-        "disputes_count": len(disputes_for(user)) if policies.sees_team_reports(user) else None,
+        "disputes_count": workspace.disputes_to_arbitrate(user).count()
+        if policies.sees_team_reports(user)
+        else None,
     }
     return render(request, "qa/home.html", context)

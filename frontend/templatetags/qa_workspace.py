@@ -11,7 +11,29 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from frontend.qa.forms import VALUE_LABELS
+from intake.models import EventKind
+from intake.statuses import Status
+from interactions.models import (
+    CallOutcome,
+    CommitmentKind,
+    CommitmentStatus,
+    InteractionKind,
+    MessageKind,
+)
 from qa import policies
+from qa.models import Stratum
+
+# The workspace selectors give stored codes; the pages show the models' own labels.
+CHOICES: dict[str, type[Any]] = {
+    "interaction": InteractionKind,
+    "event": EventKind,
+    "request_status": Status,
+    "outcome": CallOutcome,
+    "commitment": CommitmentKind,
+    "commitment_status": CommitmentStatus,
+    "message": MessageKind,
+    "stratum": Stratum,
+}
 
 register = template.Library()
 
@@ -33,8 +55,8 @@ def qa_menu(context: dict[str, Any]) -> list[tuple[str, str]]:
     menu.append((_("Scorecards"), reverse("qa:scorecards")))
     if policies.sees_team_reports(user):
         menu.append((_("Patterns"), reverse("qa:patterns")))
-        menu.append((_("Sampling"), reverse("qa:periods")))
         menu.append((_("Workload"), reverse("qa:workload")))
+    menu.append((_("Sampling"), reverse("qa:periods")))
     menu.append((_("Rubric"), reverse("qa:rubric")))
     return menu
 
@@ -52,3 +74,10 @@ def percent(value: float | None) -> str:
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def label(value: str, kind: str) -> str:
+    """A stored code in words: `{{ interaction.kind|label:"interaction" }}`."""
+    choices = CHOICES[kind]
+    return str(choices(value).label) if value in choices.values else value

@@ -1,13 +1,23 @@
 """The QA workspace's pages through Django's test client: who may open what, and the review
 cycle (score, dispute, rescore, coach, calibrate) posted as a browser without JavaScript would."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from core.models import Department
 from intake.models import Service
-from qa.models import CalibrationSession, CoachingNote, Evaluation, EvaluationStatus
-from tests.qa_world import QaWorld, build
+from qa import services
+from qa.models import (
+    CalibrationSession,
+    CoachingNote,
+    Evaluation,
+    EvaluationStatus,
+    SamplingPeriod,
+)
+from tests.qa_world import QaWorld, a_call, build
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +61,6 @@ def _client(user: object) -> Client:
                 "/qa/calibration/new/",
                 "/qa/patterns/",
                 "/qa/patterns/?by=month",
-                "/qa/sampling/",
                 "/qa/workload/",
             },
         ),
@@ -62,7 +71,6 @@ def _client(user: object) -> Client:
                 "/qa/calibration/new/",
                 "/qa/patterns/",
                 "/qa/patterns/?by=month",
-                "/qa/sampling/",
                 "/qa/workload/",
             },
         ),
@@ -200,3 +208,35 @@ def test_calibration_is_blind_until_the_last_reviewer_submits(world: QaWorld) ->
     assert session.consensus.get().value == "met"
     bad = admin.post(f"/qa/calibration/{session.pk}/consensus/", {"interaction": "nope"})
     assert bad.status_code == 404
+
+
+def test_a_draft_keeps_a_partial_review_and_tells_nobody(world: QaWorld) -> None:
+    url = f"/qa/evaluations/{world.evaluation.pk}/"
+    client = _client(world.reviewer)
+    partial = {"greeting-value": "no", "greeting-comment": "No name given."}
+    saved = client.post(url + "draft/", partial, HTTP_HX_REQUEST="true")
+    assert saved.status_code == 200
+    assert "Draft saved" in saved.content.decode()
+    assert client.post(url + "draft/", partial).status_code == 302  # without JavaScript
+    world.evaluation.refresh_from_db()
+    assert world.evaluation.status == EvaluationStatus.ASSIGNED
+    assert world.evaluation.draft_saved_at is not None
+    page = client.get(url).content.decode()
+    assert "No name given." in page
+    assert "Draft saved" in client.get("/qa/reviews/").content.decode()
+
+
+def test_a_drawn_week_is_re_derived_from_its_revealed_key(world: QaWorld, pothole: Service) -> None:
+    # A week of its own: the world's other calls already have reviews made by hand.
+    old_call = a_call(world.agent, pothole, days_ago=50)
+    services.sampling_period_open(day=timezone.localdate(old_call.started_at))
+    services.sampling_open_current_and_draw_past(today=timezone.localdate() + timedelta(days=40))
+    period = SamplingPeriod.objects.exclude(revealed_at=None).first()
+    assert period is not None
+    client = _client(world.agent)
+    listing = client.get("/qa/sampling/").content.decode()
+    assert period.commitment in listing
+    assert period.key in listing
+    page = client.get(f"/qa/sampling/{period.pk}/").content.decode()
+    assert "Sample re-derived from the key is the one drawn" in page
+    assert "qa-tag--critical" not in page

@@ -37,19 +37,19 @@
 
   function rates(canvas, d) {
     return new window.Chart(canvas, {
-      type: "line",
+      type: "bar",
       data: {
         labels: d.labels,
         datasets: [
-          { label: d.names.rate + " (" + d.names.interval + ")", data: d.rate, showLine: false,
-            pointRadius: 6, pointStyle: "circle", backgroundColor: "#005ea2", borderColor: "#005ea2" },
-          { label: d.names.shrunk, data: d.shrunk, showLine: false, pointRadius: 7,
-            pointStyle: "rectRot", backgroundColor: "#d54309", borderColor: "#d54309" }
+          { type: "line", label: d.names.rate + " (" + d.names.interval + ")", data: d.rate,
+            showLine: false, pointRadius: 6, backgroundColor: "#005ea2", borderColor: "#005ea2", order: 0 },
+          { type: "bar", label: d.names.shrunk, data: d.shrunk, backgroundColor: "rgba(213, 67, 9, 0.35)",
+            borderColor: "#d54309", borderWidth: 1, maxBarThickness: 48, order: 1 }
         ]
       },
       options: {
         maintainAspectRatio: false, animation: false,
-        scales: { y: axis, x: { offset: true } },
+        scales: { y: axis },
         plugins: { errorBars: { low: d.low, high: d.high } }
       },
       plugins: [errorBars]
