@@ -5,7 +5,6 @@ the agreement page compares them and records the consensus."""
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from typing import Any
 
 from django import forms
@@ -24,7 +23,7 @@ from frontend.forms import UswdsForm
 from frontend.qa.forms import item_choices, refuse
 from interactions.selectors import interactions_visible_to
 from qa import policies, selectors, services
-from qa.models import CalibrationSession, EvaluationStatus
+from qa.models import CalibrationSession, EvaluationAnswer, EvaluationStatus
 from qa.services import REVIEWABLE_KINDS
 
 CANDIDATES = 40
@@ -132,18 +131,48 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _side_by_side(found: CalibrationSession, user: User) -> dict[str, Any]:
-    """{item code: {interaction id: [(reviewer, value, comment)]}} and the consensus so far."""
-    answers: dict[str, dict[str, list[tuple[str, str, str]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
+    """Reviewers' names, {(item code, interaction id, reviewer): answer} and the consensus
+    so far, from the scores this person may see."""
+    names: dict[int, str] = {}
+    answers: dict[tuple[str, str, int], EvaluationAnswer] = {}
     for evaluation in selectors.calibration_scores_visible(found, user):
-        name = evaluation.reviewer.get_full_name() or evaluation.reviewer.username
+        reviewer = evaluation.reviewer
+        names[reviewer.pk] = reviewer.get_full_name() or reviewer.username
         for a in evaluation.answers.all():
-            answers[a.item.code][str(evaluation.interaction_id)].append((name, a.value, a.comment))
+            answers[(a.item.code, str(evaluation.interaction_id), reviewer.pk)] = a
     consensus = {
         (c.item.code, str(c.interaction_id)): c for c in found.consensus.select_related("item")
     }
-    return {"answers": answers, "consensus": consensus}
+    return {"names": names, "answers": answers, "consensus": consensus}
+
+
+def _rows(found: CalibrationSession, result: dict[str, Any], sides: dict[str, Any]) -> list[Any]:
+    """One row per rubric item: its statistics, then per interaction each reviewer's answer
+    in the same column order; divergent items first, then the rubric's order."""
+    items = {i.code: i for i in found.rubric.items.all()}
+    interactions = list(found.interactions.order_by("started_at"))
+    reviewers = sorted(sides["names"], key=lambda pk: sides["names"][pk])
+    rows = []
+    for stats in result["items"]:
+        item = items[stats["item"]]
+        per_interaction = [
+            {
+                "interaction": i,
+                "answers": [sides["answers"].get((item.code, str(i.pk), r)) for r in reviewers],
+                "consensus": sides["consensus"].get((item.code, str(i.pk))),
+            }
+            for i in interactions
+        ]
+        rows.append(
+            {
+                "stats": stats,
+                "item": item,
+                "choices": item_choices(item),
+                "per_interaction": per_interaction,
+            }
+        )
+    rows.sort(key=lambda row: (not row["stats"]["divergent"], row["item"].order))
+    return rows
 
 
 @staff_page(policies.can_review)
@@ -155,30 +184,14 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     evaluations = list(found.evaluations.prefetch_related("answers__item"))
     result = selectors.agreement(evaluations)
     sides = _side_by_side(found, user)
-    items = {i.code: i for i in found.rubric.items.all()}
-    interactions = list(found.interactions.order_by("started_at"))
-    rows = []
-    for stats in result["items"]:
-        item = items[stats["item"]]
-        rows.append(
-            {
-                "stats": stats,
-                "item": item,
-                "choices": item_choices(item),
-                "per_interaction": [
-                    {
-                        "interaction": i,
-                        "answers": sides["answers"][item.code].get(str(i.pk), []),
-                        "consensus": sides["consensus"].get((item.code, str(i.pk))),
-                    }
-                    for i in interactions
-                ],
-            }
-        )
+    rows = _rows(found, result, sides)
     context = {
         "session": found,
         "result": result,
-        "rows": rows,
+        "by_order": sorted(rows, key=lambda row: row["item"].order),
+        "divergent": [r for r in rows if r["stats"]["divergent"]],
+        "agreed": [r for r in rows if not r["stats"]["divergent"]],
+        "reviewers": sorted(sides["names"].values()),
         "complete": services.calibration_is_complete(found),
         "may_record": policies.is_qa_admin(user),
     }

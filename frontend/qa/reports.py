@@ -11,11 +11,13 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.models import Department
+from intake.models import Service
 from frontend.access import signed_in_staff, staff_page
 from frontend.forms import UswdsForm
 from qa import policies, selectors, workspace
@@ -126,11 +128,20 @@ PATTERN_GROUPS = [
 ]
 
 
+def _column_names(by: str, keys: list[str]) -> dict[str, str]:
+    if by == "month":
+        return {k: date_format(date.fromisoformat(k), "YEAR_MONTH_FORMAT") for k in keys if k}
+    if by == "service":
+        return dict(Service.objects.filter(code__in=keys).values_list("code", "name"))
+    return _display_names("department", keys)
+
+
 def heat_map(rows: list[dict[str, Any]], by: str) -> dict[str, Any]:
     """C-ids down, services (or months) across; each cell the fail rate and its shade."""
-    columns = sorted({str(r[by]) for r in rows})
+    columns = sorted({str(r[by] or "") for r in rows})
+    names = _column_names(by, columns)
     c_ids = sorted({r["c_id"] for r in rows}, key=lambda c: int(c[1:]))
-    cells = {(r["c_id"], str(r[by])): r for r in rows}
+    cells = {(r["c_id"], str(r[by] or "")): r for r in rows}
     table = []
     for c_id in c_ids:
         line = []
@@ -139,7 +150,7 @@ def heat_map(rows: list[dict[str, Any]], by: str) -> dict[str, Any]:
             level = min(HEAT_LEVELS - 1, int(cell["fail_rate"] * HEAT_LEVELS)) if cell else None
             line.append({"cell": cell, "level": level})
         table.append({"c_id": c_id, "cells": line})
-    return {"columns": columns, "rows": table}
+    return {"columns": [names.get(c, c) or _("none") for c in columns], "rows": table}
 
 
 @staff_page(policies.sees_team_reports)

@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from frontend.access import signed_in_staff, staff_page
 from frontend.roles import role_name
+from interactions.policies import can_log_calls
 from qa import policies, selectors, workspace
 from qa.models import EvaluationStatus
 
@@ -20,7 +21,9 @@ def home(request: HttpRequest) -> HttpResponse:
         else None,
         "to_answer_count": visible.filter(
             interaction__agent=user, status=EvaluationStatus.SUBMITTED
-        ).count(),
+        ).count()
+        if can_log_calls(user)
+        else None,
         "disputes_count": workspace.disputes_to_arbitrate(user).count()
         if policies.sees_team_reports(user)
         else None,
