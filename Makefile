@@ -31,6 +31,7 @@ run: demo
 lint: provision
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
+	PYTHONPATH=backend:. $(VENV)/lint-imports --no-cache
 
 typecheck: provision
 	@$(WITH_ENV) $(VENV)/mypy backend routing frontend tests manage.py $(wildcard bench/*.py bench/*/*.py)

@@ -20,7 +20,12 @@ WIDGET_CLASSES = {
 class UswdsForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        self.style_fields(list(self.fields))
+
+    def style_fields(self, names: list[str]) -> None:
+        """USWDS classes and hint links on these fields (call again for fields added later)."""
+        for name in names:
+            field = self.fields[name]
             widget = field.widget
             css = next(
                 (c for kind, c in WIDGET_CLASSES.items() if isinstance(widget, kind)),

@@ -129,7 +129,7 @@ class CallRequesterSerializer(s.RequesterSerializer):
 class CallRequestSerializer(s.ServiceRequestCreateSerializer):
     """The request opened on a call; the caller is the requester unless the agent says not."""
 
-    requester = CallRequesterSerializer(required=False, default=dict)
+    requester = CallRequesterSerializer(required=False, default=lambda: {"language": ""})
 
 
 class LinkSerializer(serializers.Serializer[dict[str, Any]]):

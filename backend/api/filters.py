@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import User
 from core.models import Department, WorkUnit
+from intake.commands import point_from
 from intake.models import Channel, Priority, Service, ServiceRequest
 from intake.selectors import service_requests_overdue
 from intake.statuses import Status
@@ -65,7 +66,7 @@ class NearField(forms.Field):
             raise forms.ValidationError(
                 f"The radius must be between 0 and {MAX_NEAR_RADIUS_M} metres."
             )
-        return Point(lon, lat, srid=4326), radius
+        return point_from(lat, lon), radius
 
 
 class BBoxFilter(filters.Filter):

@@ -151,8 +151,38 @@ CIVIC311_STAFF_SESSION_IDLE_MINUTES = env_int("CIVIC311_STAFF_SESSION_IDLE_MINUT
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(REPO_DIR / "staticfiles")))
+# --- Uploaded files (residents' photos): the filesystem locally, S3-compatible storage
+# through django-storages when CIVIC311_MEDIA_S3_BUCKET is set. Photos are served through
+# the site (frontend), so the bucket stays private. ---
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(REPO_DIR / ".local" / "media")))
+MEDIA_URL = "media/"
+_media_bucket = env_str("CIVIC311_MEDIA_S3_BUCKET", "")
+_default_storage: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if _media_bucket:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _media_bucket,
+            "endpoint_url": env_str("CIVIC311_MEDIA_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("CIVIC311_MEDIA_S3_REGION", "") or None,
+            "access_key": env_str("CIVIC311_MEDIA_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("CIVIC311_MEDIA_S3_SECRET_ACCESS_KEY", "") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+# Photos: how many per report, and the largest file accepted before re-encoding.
+CIVIC311_PHOTOS_PER_REQUEST = env_int("CIVIC311_PHOTOS_PER_REQUEST", 3)
+CIVIC311_PHOTO_MAX_BYTES = env_int("CIVIC311_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+# Public maps: an XYZ tile template ({z}/{x}/{y}) and its attribution; empty draws the
+# city's own layers (limits, districts, parks, address points) with no tile server at all.
+CIVIC311_BASEMAP_URL = env_str("CIVIC311_BASEMAP_URL", "")
+CIVIC311_BASEMAP_ATTRIBUTION = env_str("CIVIC311_BASEMAP_ATTRIBUTION", "")
+# The public map and list show requests of the last this many days.
+CIVIC311_PUBLIC_MAP_DAYS = env_int("CIVIC311_PUBLIC_MAP_DAYS", 90)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -119,3 +119,35 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.kind})"
+
+
+class Address(models.Model):
+    """A street address the city publishes (its address points): for the residents' address
+    box (type-ahead) and for naming the nearest address to a pin."""
+
+    address_id = models.CharField(max_length=100, unique=True, help_text="The city's own id.")
+    full_address = models.CharField(max_length=300, help_text='e.g. "1200 Oak Street".')
+    street = models.CharField(max_length=200, blank=True)
+    zipcode = models.CharField(max_length=20, blank=True)
+    # Geography with its GiST index: the nearest address to a pin is a metre-distance search.
+    location = gis.PointField(geography=True, srid=4326, spatial_index=True)
+    # Lower-case, single-spaced: prefix searches on the address and on the street name.
+    search_text = models.CharField(max_length=300, editable=False)
+    street_search_text = models.CharField(max_length=200, editable=False, blank=True)
+
+    class Meta:
+        ordering = ["full_address"]
+        verbose_name_plural = "addresses"
+        indexes = [
+            models.Index(
+                fields=["search_text"], name="address_search_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["street_search_text"],
+                name="address_street_search_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_address

@@ -5,12 +5,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Point, Polygon
 from django.db import transaction
 from django.utils.text import slugify
 
 from core.errors import InvalidInput
-from core.models import Area
+from core.models import Address, Area
 
 
 @dataclass(frozen=True)
@@ -84,3 +84,85 @@ def area_import_features(
         created += was_created
         updated += not was_created
     return AreaImportResult(created=created, updated=updated, skipped=skipped)
+
+
+@dataclass(frozen=True)
+class AddressImportResult:
+    imported: int
+    skipped: list[str]
+
+
+ADDRESS_COLUMNS = ("address_id", "address", "lat", "long")
+ADDRESS_BATCH = 2000
+
+
+def address_search_text(text: str) -> str:
+    """The form addresses are searched in: lower case, single spaces, no punctuation."""
+    return " ".join(text.lower().replace(",", " ").replace(".", " ").split())
+
+
+def _address_from_row(row: Mapping[str, Any]) -> Address:
+    address_id = str(row.get("address_id") or "").strip()
+    full_address = " ".join(str(row.get("address") or "").split())
+    if not address_id or not full_address:
+        raise ValueError("address_id and address are required")
+    if len(address_id) > 100 or len(full_address) > 300:
+        raise ValueError("address_id or address too long")
+    lat, long = float(str(row.get("lat"))), float(str(row.get("long")))
+    if not (-90 <= lat <= 90 and -180 <= long <= 180):
+        raise ValueError("lat/long out of range")
+    street = " ".join(str(row.get("street") or "").split())[:200]
+    if not street:
+        # "1200 Oak Street" -> "Oak Street": the street name alone is searchable too.
+        first, _, rest = full_address.partition(" ")
+        street = rest if first[:1].isdigit() else full_address
+    return Address(
+        address_id=address_id,
+        full_address=full_address,
+        street=street[:200],
+        zipcode=str(row.get("zipcode") or "").strip()[:20],
+        location=Point(long, lat, srid=4326),
+        search_text=address_search_text(full_address),
+        street_search_text=address_search_text(street)[:200],
+    )
+
+
+def _address_save(batch: list[Address]) -> None:
+    Address.objects.bulk_create(
+        batch,
+        update_conflicts=True,
+        unique_fields=["address_id"],
+        update_fields=[
+            "full_address",
+            "street",
+            "zipcode",
+            "location",
+            "search_text",
+            "street_search_text",
+        ],
+    )
+
+
+@transaction.atomic
+def address_import_rows(*, rows: Iterable[Mapping[str, Any]]) -> AddressImportResult:
+    """Load the city's address points (CSV rows: address_id, address, lat, long, and
+    optionally zipcode, street); a row with the same address_id replaces the old one. Rows
+    that cannot be read are skipped and listed by line, never half-loaded."""
+    imported = 0
+    skipped: list[str] = []
+    batch: dict[str, Address] = {}
+    for line, row in enumerate(rows, start=2):  # line 1 is the header
+        try:
+            address = _address_from_row(row)
+        except (TypeError, ValueError) as exc:
+            skipped.append(f"line {line}: {exc}")
+            continue
+        batch[address.address_id] = address
+        if len(batch) >= ADDRESS_BATCH:
+            _address_save(list(batch.values()))
+            imported += len(batch)
+            batch = {}
+    if batch:
+        _address_save(list(batch.values()))
+        imported += len(batch)
+    return AddressImportResult(imported=imported, skipped=skipped)

@@ -651,3 +651,235 @@ DEMO_ROUTING_RULES: list[dict[str, Any]] = [
         "priority": 1010,
     },
 ]
+
+# Shown only to the block on public maps and lists: a point could name a household.
+SENSITIVE_SERVICES = {"housing-conditions", "noise", "rodents"}
+# A licence, permit or scheduled pickup needs someone to answer: no anonymous reports.
+CONTACT_REQUIRED_SERVICES = {
+    "business-licence",
+    "dog-licence",
+    "special-event-permit",
+    "bulky-item",
+}
+
+SI_NO = {"yes": "Sí", "no": "No"}
+
+# Spanish for the residents' site: service name, description, group, and each question with
+# its answers ({code: (question, {key: answer})}).
+SPANISH: dict[str, dict[str, Any]] = {
+    "pothole": {
+        "name": "Bache",
+        "description": "Un hoyo o pavimento roto en una calle o callejón.",
+        "attributes": {
+            "size": (
+                "¿Qué tan grande es?",
+                {
+                    "small": "Más pequeño que un plato",
+                    "medium": "Como una llanta de auto",
+                    "large": "Más grande que una llanta de auto",
+                },
+            ),
+            "in_traffic_lane": ("¿Está en un carril de tráfico?", SI_NO),
+        },
+    },
+    "streetlight-out": {
+        "name": "Farola apagada",
+        "description": "Una farola apagada, que parpadea o que está encendida de día.",
+        "attributes": {
+            "pole_number": ("Número del poste (en una placa del poste), si se ve", {}),
+            "problem": (
+                "¿Qué pasa?",
+                {"out": "Apagada", "flickering": "Parpadea", "day-burning": "Encendida de día"},
+            ),
+        },
+    },
+    "sidewalk-damage": {
+        "name": "Acera dañada",
+        "description": "Acera rota, levantada o que falta.",
+    },
+    "snow-ice": {
+        "name": "Nieve o hielo en una calle",
+        "description": "Una calle que necesita quitanieves o sal.",
+    },
+    "missed-trash": {
+        "name": "Basura no recogida",
+        "description": "Su contenedor estaba afuera a tiempo y no se vació.",
+        "attributes": {
+            "carts": (
+                "¿Qué contenedores no se recogieron?",
+                {"trash": "Basura", "recycling": "Reciclaje", "yard": "Desechos de jardín"},
+            )
+        },
+    },
+    "bulky-item": {
+        "name": "Recogida de objetos grandes",
+        "description": "Programe la recogida de muebles, colchones o electrodomésticos.",
+        "attributes": {
+            "items": (
+                "¿Qué hay que recoger?",
+                {
+                    "mattress": "Colchón",
+                    "furniture": "Muebles",
+                    "appliance": "Electrodoméstico",
+                    "e-waste": "Aparatos electrónicos",
+                },
+            ),
+            "item_count": ("¿Cuántos objetos?", {}),
+        },
+    },
+    "graffiti": {
+        "name": "Grafiti",
+        "description": "Grafiti en propiedad pública o visible desde la calle.",
+        "attributes": {
+            "surface": (
+                "¿Dónde está?",
+                {"wall": "Pared", "sign": "Señal o poste", "bridge": "Puente", "other": "Otro"},
+            ),
+            "offensive": ("¿Es ofensivo o de odio?", SI_NO),
+        },
+    },
+    "illegal-dumping": {
+        "name": "Vertido ilegal",
+        "description": "Basura o escombros tirados en propiedad pública.",
+    },
+    "missed-recycling": {
+        "name": "Reciclaje no recogido",
+        "description": "Su contenedor de reciclaje estaba afuera a tiempo y no se vació.",
+    },
+    "tree-down": {
+        "name": "Árbol o rama caída",
+        "description": "Un árbol caído o una rama grande en propiedad pública.",
+        "attributes": {
+            "blocking": (
+                "¿Está bloqueando algo?",
+                {"road": "La calle", "sidewalk": "La acera", "none": "Nada"},
+            ),
+            "power_lines": ("¿Toca cables eléctricos?", SI_NO),
+        },
+    },
+    "tree-trimming": {
+        "name": "Poda de árboles",
+        "description": "Un árbol de la calle que necesita poda.",
+    },
+    "park-maintenance": {
+        "name": "Mantenimiento de parques",
+        "description": "Equipos rotos, basura o daños en un parque de la ciudad.",
+    },
+    "water-leak": {
+        "name": "Fuga de agua",
+        "description": "Agua que sale de una tubería principal, un hidrante o una acometida.",
+        "attributes": {
+            "leak_location": (
+                "¿De dónde sale el agua?",
+                {
+                    "street": "La calle",
+                    "sidewalk": "La acera",
+                    "hydrant": "Un hidrante",
+                    "property": "Cerca de una propiedad",
+                },
+            )
+        },
+    },
+    "water-meter": {
+        "name": "Problema con el medidor de agua",
+        "description": "Un medidor de agua dañado o una lectura que parece incorrecta.",
+    },
+    "storm-drain": {
+        "name": "Desagüe pluvial tapado",
+        "description": "Un desagüe pluvial tapado o desbordado.",
+    },
+    "traffic-signal-out": {
+        "name": "Semáforo apagado",
+        "description": "Un semáforo apagado, intermitente o atascado.",
+    },
+    "damaged-sign": {
+        "name": "Señal de tráfico dañada o ausente",
+        "description": "Una señal de calle, de alto o de advertencia dañada o ausente.",
+    },
+    "abandoned-vehicle": {
+        "name": "Vehículo abandonado",
+        "description": "Un vehículo dejado en una calle pública por más de 72 horas.",
+        "attributes": {
+            "plate": ("Placa, si se ve", {}),
+            "make_model": ("Marca, modelo y color", {}),
+            "days_parked": ("¿Más o menos cuántos días lleva ahí?", {}),
+        },
+    },
+    "parking-violation": {
+        "name": "Infracción de estacionamiento",
+        "description": "Un vehículo que bloquea una entrada, un hidrante o un cruce.",
+    },
+    "noise": {
+        "name": "Queja por ruido",
+        "description": "Música alta, fiestas u obras fuera del horario permitido.",
+        "attributes": {
+            "noise_type": (
+                "¿Qué tipo de ruido?",
+                {
+                    "music": "Música o fiesta",
+                    "construction": "Obras",
+                    "vehicle": "Vehículo",
+                    "other": "Otro",
+                },
+            )
+        },
+    },
+    "overgrown-lot": {
+        "name": "Terreno con maleza",
+        "description": "Césped o maleza de más de 8 pulgadas en una propiedad privada.",
+    },
+    "housing-conditions": {
+        "name": "Condiciones de la vivienda",
+        "description": "Condiciones inseguras o insalubres en una vivienda de alquiler.",
+    },
+    "rodents": {
+        "name": "Ratas o ratones",
+        "description": "Roedores vistos al aire libre en propiedad pública o privada.",
+    },
+    "dead-animal": {
+        "name": "Retiro de animal muerto",
+        "description": "Un animal muerto en una calle o propiedad pública.",
+    },
+    "stray-dog": {"name": "Perro suelto", "description": "Un perro suelto."},
+    "business-licence": {
+        "name": "Licencia comercial",
+        "description": "Solicite o renueve una licencia comercial.",
+    },
+    "dog-licence": {
+        "name": "Licencia para perros",
+        "description": "Registre a su perro (obligatorio para perros de más de 5 meses).",
+        "attributes": {
+            "dog_name": ("El nombre de su perro", {}),
+            "rabies_vaccinated": ("¿Está su perro vacunado contra la rabia?", SI_NO),
+        },
+    },
+    "special-event-permit": {
+        "name": "Permiso para eventos especiales",
+        "description": (
+            "Permiso para una fiesta de cuadra, un festival o un evento en propiedad pública."
+        ),
+        "attributes": {
+            "event_date": ("¿Cuándo es el evento?", {}),
+            "expected_attendance": ("¿Cuántas personas espera?", {}),
+        },
+    },
+    "other": {
+        "name": "Otra cosa",
+        "description": (
+            "Cualquier otra cosa: un agente del 3-1-1 encontrará el departamento correcto."
+        ),
+    },
+}
+
+SPANISH_GROUPS = {
+    "Streets": "Calles",
+    "Sanitation": "Limpieza y basura",
+    "Parks and trees": "Parques y árboles",
+    "Water": "Agua",
+    "Traffic": "Tráfico",
+    "Vehicles and parking": "Vehículos y estacionamiento",
+    "Neighbourhood": "Vecindario",
+    "Animals": "Animales",
+    "Licences and permits": "Licencias y permisos",
+    "Other": "Otros",
+}

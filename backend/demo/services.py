@@ -1,20 +1,25 @@
 """Load the Riverton demo city. Idempotent: a second run updates rather than duplicates."""
 
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import user_ensure
 from core.models import Department, Holiday, WorkUnit
-from core.services import area_upsert
+from core.services import address_import_rows, area_upsert
 from demo import geography
 from demo.catalogue import (
+    CONTACT_REQUIRED_SERVICES,
     DEMO_PASSWORD,
     DEMO_ROUTING_RULES,
     DEMO_USERS,
     DEPARTMENTS,
+    SENSITIVE_SERVICES,
     SERVICES,
+    SPANISH,
+    SPANISH_GROUPS,
 )
 from intake.models import Service, ServiceAttribute, ServiceType
 from qa.services import rubric_install_default
@@ -55,9 +60,14 @@ def _load_services() -> None:
                 "default_department": departments.get(spec["department"] or ""),
                 "target_value": value,
                 "target_unit": unit,
+                "is_sensitive": spec["code"] in SENSITIVE_SERVICES,
+                "allows_anonymous": spec["code"] not in CONTACT_REQUIRED_SERVICES,
+                "translations": _spanish_service(spec),
             },
         )
+        spanish_questions = SPANISH.get(spec["code"], {}).get("attributes", {})
         for order, attribute in enumerate(spec["attributes"], start=1):
+            question, answers = spanish_questions.get(attribute["code"], ("", {}))
             ServiceAttribute.objects.update_or_create(
                 service=service,
                 code=attribute["code"],
@@ -67,8 +77,20 @@ def _load_services() -> None:
                     "required": attribute.get("required", False),
                     "order": order,
                     "values": attribute.get("values", []),
+                    "translations": {"es": {"description": question, "values": answers}},
                 },
             )
+
+
+def _spanish_service(spec: dict[str, Any]) -> dict[str, Any]:
+    spanish = SPANISH.get(spec["code"], {})
+    return {
+        "es": {
+            "name": spanish.get("name", ""),
+            "description": spanish.get("description", ""),
+            "group": SPANISH_GROUPS.get(spec["group"], ""),
+        }
+    }
 
 
 def _load_areas() -> None:
@@ -87,6 +109,10 @@ def _load_areas() -> None:
         geometry=geography.COUNTY_PARK,
         agency="Marsh County Parks Department",
     )
+
+
+def _load_addresses() -> None:
+    address_import_rows(rows=geography.demo_addresses())
 
 
 def _load_holidays(year: int) -> None:
@@ -117,6 +143,7 @@ def demo_city_load(*, year: int) -> list[User]:
     _load_departments()
     _load_services()
     _load_areas()
+    _load_addresses()
     _load_holidays(year)
     routing_rules_import(
         data={"format": "civic311-routing-rules", "version": 1, "rules": DEMO_ROUTING_RULES}

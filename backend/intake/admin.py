@@ -55,7 +55,10 @@ class RequestEventInline(admin.TabularInline[RequestEvent, ServiceRequest]):
 
 @admin.register(ServiceRequest)
 class ServiceRequestAdmin(CityMapAdmin):
-    """Read-mostly: status, notes and assignment go through the domain services (the API)."""
+    """Read-only: every field of a request is owned by a service function (status, notes,
+    assignment, promises, escalation, location at intake), which also writes its history
+    and tells the resident. Editing one here would do neither, or overwrite a concurrent
+    change with the page's stale copy."""
 
     list_display = [
         "public_id",
@@ -70,38 +73,15 @@ class ServiceRequestAdmin(CityMapAdmin):
     search_fields = ["public_id", "description", "address"]
     date_hierarchy = "created_at"
     list_select_related = ["service", "department", "unit"]
-    readonly_fields = [
-        "public_id",
-        "service",
-        "attributes",
-        "description",
-        "address",
-        "address_id",
-        "zipcode",
-        "media_urls",
-        "requester_first_name",
-        "requester_last_name",
-        "requester_email",
-        "requester_phone",
-        "requester_language",
-        "requester_channel",
-        "channel",
-        "department",
-        "unit",
-        "assignee",
-        "created_by",
-        "priority",
-        "status",
-        "promised_at",
-        "created_at",
-        "updated_at",
-        "acknowledged_at",
-        "closed_at",
-        "duplicate_of",
-    ]
     inlines = [RequestEventInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in ServiceRequest._meta.fields]
+
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.gis.db import models as gis
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 
 from core.models import Department, WorkUnit
 from intake.statuses import Status, open311_status
@@ -58,6 +59,18 @@ class Service(models.Model):
         help_text='Days without public news before a "still on it" update goes out (C8).',
     )
     is_active = models.BooleanField(default=True)
+    allows_anonymous = models.BooleanField(
+        default=True, help_text="Residents may report it without giving any contact."
+    )
+    is_sensitive = models.BooleanField(
+        default=False,
+        help_text="Public maps and lists show only the block, never the point.",
+    )
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Per language: {"es": {"name": "...", "description": "...", "group": "..."}}.',
+    )
 
     class Meta:
         ordering = ["group", "name"]
@@ -88,6 +101,11 @@ class ServiceAttribute(models.Model):
     order = models.PositiveSmallIntegerField(default=1)
     values = models.JSONField(
         default=list, blank=True, help_text='For list types: [{"key": "...", "name": "..."}].'
+    )
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Per language: {"es": {"description": "...", "values": {"key": "name"}}}.',
     )
 
     class Meta:
@@ -126,6 +144,10 @@ class Priority(models.IntegerChoices):
     NORMAL = 2, "Normal"
     HIGH = 3, "High"
     URGENT = 4, "Urgent"
+
+
+def new_photo_key() -> str:
+    return secrets.token_urlsafe(18)
 
 
 def new_request_token() -> str:
@@ -353,3 +375,31 @@ class Follower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}: {self.email or self.phone}"
+
+
+def photo_path(photo: "RequestPhoto", filename: str) -> str:
+    return f"requests/{photo.created_at:%Y/%m}/{photo.key}-{filename}"
+
+
+class RequestPhoto(models.Model):
+    """A resident's photo of the problem: re-encoded, without EXIF (no GPS), with a thumbnail.
+
+    Stored before the request exists (so a form sent back for a fix keeps its photos), under
+    the key of the form attempt that uploaded it; attached when the request is created."""
+
+    key = models.CharField(max_length=40, unique=True, default=new_photo_key, editable=False)
+    upload_key = models.CharField(max_length=64, db_index=True)
+    request = models.ForeignKey(
+        ServiceRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.FileField(upload_to=photo_path, max_length=300)
+    thumbnail = models.FileField(upload_to=photo_path, max_length=300)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,12 +18,18 @@ from intake.models import Channel, ServiceRequest
 from intake.policies import ensure
 from intake.services import service_request_submit
 from interactions import policies
+from interactions.commitments import (
+    clean_text,
+    commitment_make,
+    commitment_resolve,
+    commitment_send_reminder,
+    commitments_mark_broken,
+    commitments_remind_due,
+)
 from interactions.models import (
     CallMessage,
     CallOutcome,
-    Commitment,
     CommitmentKind,
-    CommitmentStatus,
     Interaction,
     InteractionKind,
     MessageKind,
@@ -32,7 +37,23 @@ from interactions.models import (
 from interactions.recording import SUBMISSION_KINDS, screening_fields
 from qa.screener import screen
 
-MAX_TEXT = 4000
+# Commitments live in interactions.commitments; re-exported here, where callers find them.
+__all__ = [
+    "call_create_request",
+    "call_end",
+    "call_link_request",
+    "call_record_caller",
+    "call_record_problem",
+    "call_start",
+    "call_take_message",
+    "commitment_make",
+    "commitment_resolve",
+    "commitment_send_reminder",
+    "commitments_mark_broken",
+    "commitments_remind_due",
+    "interactions_record_submissions",
+]
+
 # C2: a number with its area code (10 digits in North America) or an international one.
 _DIGITS = re.compile(r"\d")
 
@@ -46,17 +67,6 @@ def _call_for_update(call: Interaction, agent: User) -> Interaction:
     return locked
 
 
-def _text(name: str, value: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
-    value = value.strip()
-    if required and not value:
-        raise InvalidInput.field(name, "This is needed.")
-    if len(value) > limit:
-        raise InvalidInput.field(name, f"At most {limit} characters.")
-    if "\x00" in value:
-        raise InvalidInput.field(name, "Remove the invisible control characters.")
-    return value
-
-
 @transaction.atomic
 def call_start(*, agent: User, greeting: str = "", at: datetime | None = None) -> Interaction:
     """The call is answered (C1: the service's name, the agent's name, an offer to help)."""
@@ -66,7 +76,7 @@ def call_start(*, agent: User, greeting: str = "", at: datetime | None = None) -
         agent=agent,
         department=agent.departments.first(),
         started_at=at or timezone.now(),
-        greeting=_text("greeting", greeting, limit=500),
+        greeting=clean_text("greeting", greeting, limit=500),
     )
 
 
@@ -79,8 +89,8 @@ def call_record_caller(
         raise InvalidInput.field(
             "language", f"Choose one of: {', '.join(code for code, _ in settings.LANGUAGES)}."
         )
-    locked.caller_name = _text("caller_name", caller_name, limit=200)
-    locked.caller_phone = _text("caller_phone", caller_phone, limit=40)
+    locked.caller_name = clean_text("caller_name", caller_name, limit=200)
+    locked.caller_phone = clean_text("caller_phone", caller_phone, limit=40)
     locked.language = language
     locked.save(update_fields=["caller_name", "caller_phone", "language"])
     return locked
@@ -99,10 +109,10 @@ def call_record_problem(
     """C3: the problem in the caller's words, the agent's restatement, and whether the caller
     confirmed it."""
     locked = _call_for_update(call, agent)
-    locked.caller_words = _text("caller_words", caller_words, required=True)
-    locked.paraphrase = _text("paraphrase", paraphrase, required=True)
+    locked.caller_words = clean_text("caller_words", caller_words, required=True)
+    locked.paraphrase = clean_text("paraphrase", paraphrase, required=True)
     locked.paraphrase_confirmed = paraphrase_confirmed
-    locked.reason = _text("reason", reason, limit=300) or locked.paraphrase[:300]
+    locked.reason = clean_text("reason", reason, limit=300) or locked.paraphrase[:300]
     locked.save(update_fields=["caller_words", "paraphrase", "paraphrase_confirmed", "reason"])
     return locked
 
@@ -149,7 +159,7 @@ def call_link_request(
 
 
 def _callback_number(value: str) -> str:
-    value = _text("callback_number", value, required=True, limit=40)
+    value = clean_text("callback_number", value, required=True, limit=40)
     digits = len(_DIGITS.findall(value))
     if value.startswith("+") and 8 <= digits <= 15:
         return value
@@ -161,30 +171,26 @@ def _callback_number(value: str) -> str:
     return value
 
 
-@transaction.atomic
-def call_take_message(
+def _check_message(
+    locked: Interaction,
     *,
-    call: Interaction,
-    agent: User,
     kind: str,
     caller_name: str,
     name_spelling_confirmed: bool,
     callback_number: str,
     message: str,
     callback_preference: str,
-    organisation: str = "",
-    for_user: User | None = None,
-    for_department: Department | None = None,
-    callback_by: datetime | None = None,
-) -> CallMessage:
-    """C2: a message or callback with every field; a callback is a promise (C7)."""
-    locked = _call_for_update(call, agent)
+    addressed: bool,
+    callback_by: datetime | None,
+) -> str:
+    """Every missing or wrong C2 field at once; the callback number as it will be stored."""
+    number = ""
     errors: dict[str, list[str]] = {}
     if kind not in MessageKind.values:
         errors["kind"] = [f"Choose one of: {', '.join(MessageKind.values)}."]
     if not name_spelling_confirmed:
         errors["name_spelling_confirmed"] = ["Confirm the spelling of the caller's name (C2)."]
-    if for_user is None and for_department is None:
+    if not addressed:
         errors["for_user"] = ["Say who the message is for: a person or a department."]
     if kind == MessageKind.CALLBACK:
         if callback_by is None:
@@ -206,6 +212,38 @@ def call_take_message(
         errors.update(exc.errors)
     if errors:
         raise InvalidInput(errors)
+    return number
+
+
+@transaction.atomic
+def call_take_message(
+    *,
+    call: Interaction,
+    agent: User,
+    kind: str,
+    caller_name: str,
+    name_spelling_confirmed: bool,
+    callback_number: str,
+    message: str,
+    callback_preference: str,
+    organisation: str = "",
+    for_user: User | None = None,
+    for_department: Department | None = None,
+    callback_by: datetime | None = None,
+) -> CallMessage:
+    """C2: a message or callback with every field; a callback is a promise (C7)."""
+    locked = _call_for_update(call, agent)
+    number = _check_message(
+        locked,
+        kind=kind,
+        caller_name=caller_name,
+        name_spelling_confirmed=name_spelling_confirmed,
+        callback_number=callback_number,
+        message=message,
+        callback_preference=callback_preference,
+        addressed=for_user is not None or for_department is not None,
+        callback_by=callback_by,
+    )
     if hasattr(locked, "call_message"):
         raise InvalidInput.field("kind", "A message was already taken on this call.")
     taken = CallMessage.objects.create(
@@ -215,7 +253,7 @@ def call_take_message(
         for_department=for_department,
         caller_name=caller_name.strip(),
         name_spelling_confirmed=True,
-        organisation=_text("organisation", organisation, limit=200),
+        organisation=clean_text("organisation", organisation, limit=200),
         callback_number=number,
         message=message.strip(),
         callback_preference=callback_preference.strip(),
@@ -261,8 +299,8 @@ def call_end(
         message is None or message.kind != MessageKind.CALLBACK
     ):
         raise InvalidInput.field("outcome", "Record the callback first, with every C2 field.")
-    locked.recap = _text("recap", recap)
-    locked.text = _text("notes", notes)
+    locked.recap = clean_text("recap", recap)
+    locked.text = clean_text("notes", notes)
     locked.outcome = outcome
     locked.ended_at = at or timezone.now()
     screening = screen(
@@ -290,129 +328,6 @@ def call_end(
         setattr(locked, name, value)
     locked.save()
     return locked
-
-
-# --- Commitments (C7) -----------------------------------------------------------------------
-
-
-def commitment_make(
-    *,
-    kind: str,
-    owner: User,
-    made_by: User,
-    due_at: datetime,
-    description: str,
-    department: Department | None = None,
-    interaction: Interaction | None = None,
-    service_request: ServiceRequest | None = None,
-) -> Commitment:
-    if kind not in CommitmentKind.values:
-        raise InvalidInput.field("kind", f"Choose one of: {', '.join(CommitmentKind.values)}.")
-    if due_at <= timezone.now() - timedelta(minutes=5):
-        raise InvalidInput.field("due_at", "A promise is made for the future.")
-    return Commitment.objects.create(
-        kind=kind,
-        owner=owner,
-        made_by=made_by,
-        department=department,
-        due_at=due_at,
-        description=_text("description", description, required=True, limit=500),
-        interaction=interaction,
-        service_request=service_request,
-    )
-
-
-def _resolve(commitment: Commitment, *, status: str, at: datetime, note: str = "") -> None:
-    """The one place a commitment's status changes."""
-    if commitment.status != CommitmentStatus.OPEN:
-        raise InvalidInput.field(
-            "status", f"This promise is already {commitment.get_status_display().lower()}."
-        )
-    commitment.status = status
-    commitment.resolved_at = at
-    commitment.resolution_note = note
-    commitment.save(update_fields=["status", "resolved_at", "resolution_note"])
-
-
-@transaction.atomic
-def commitment_resolve(
-    *, commitment: Commitment, actor: User, status: str, note: str = ""
-) -> Commitment:
-    """Kept (done), or cancelled (the resident no longer needs it). A promise kept after its
-    time is broken: C7 counts the deadline, not good intentions."""
-    locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    ensure(policies.can_resolve_commitment(actor, locked), "This promise is not yours.")
-    if status not in (CommitmentStatus.KEPT, CommitmentStatus.CANCELLED):
-        raise InvalidInput.field("status", "Mark the promise kept or cancelled.")
-    note = _text("note", note, required=status == CommitmentStatus.CANCELLED, limit=1000)
-    now = timezone.now()
-    if status == CommitmentStatus.KEPT and now > locked.due_at:
-        status = CommitmentStatus.BROKEN
-        note = note or "Done after the promised time."
-    _resolve(locked, status=status, at=now, note=note)
-    return locked
-
-
-@transaction.atomic
-def commitments_mark_broken(*, now: datetime | None = None) -> int:
-    """Open promises whose time has passed are broken, and counted (C7)."""
-    now = now or timezone.now()
-    overdue = Commitment.objects.select_for_update(skip_locked=True).filter(
-        status=CommitmentStatus.OPEN, due_at__lt=now
-    )
-    count = 0
-    for commitment in overdue:
-        _resolve(commitment, status=CommitmentStatus.BROKEN, at=now, note="Not done in time.")
-        count += 1
-    return count
-
-
-@transaction.atomic
-def commitments_remind_due(*, within: timedelta, now: datetime | None = None) -> list[int]:
-    """Promises falling due soon, not yet reminded: mark them, and send the reminders once
-    the transaction commits."""
-    now = now or timezone.now()
-    due = list(
-        Commitment.objects.select_for_update(skip_locked=True).filter(
-            status=CommitmentStatus.OPEN,
-            reminded_at__isnull=True,
-            due_at__gte=now,
-            due_at__lte=now + within,
-        )
-    )
-    for commitment in due:
-        commitment.reminded_at = now
-        commitment.save(update_fields=["reminded_at"])
-    ids = [c.pk for c in due]
-    if ids:
-        transaction.on_commit(lambda: _queue_reminders(ids), robust=True)
-    return ids
-
-
-def _queue_reminders(ids: list[int]) -> None:
-    from interactions.tasks import send_commitment_reminder  # tasks import this module
-
-    for commitment_id in ids:
-        send_commitment_reminder.delay(commitment_id)
-
-
-def commitment_send_reminder(*, commitment_id: int) -> bool:
-    commitment = Commitment.objects.select_related("owner").get(pk=commitment_id)
-    if commitment.status != CommitmentStatus.OPEN or not commitment.owner.email:
-        return False
-    due = timezone.localtime(commitment.due_at)
-    send_mail(
-        subject=f"Reminder: {commitment.get_kind_display().lower()} {due:%H:%M}",
-        message=(
-            f"You promised a resident: {commitment.description}\n"
-            f"Due: {due:%A %d %B %H:%M}.\n\n"
-            "If it will be missed, tell the resident before then, with the reason and a new "
-            "time (C7)."
-        ),
-        from_email=None,
-        recipient_list=[commitment.owner.email],
-    )
-    return True
 
 
 # How far back a missed submission is still recorded (the job runs every minute).

@@ -11,6 +11,7 @@ from django.utils.translation import override
 
 from intake.models import EventKind, RequestEvent, ServiceRequest
 from intake.statuses import Status, is_closed
+from intake.translations import service_name
 from notifications.models import MessageKind
 
 LANGUAGES = ("en", "es")
@@ -103,7 +104,9 @@ def _context(
         "city": settings.CIVIC311_CITY_NAME,
         "first_name": first_name,
         "reference": service_request.public_id,
-        "service": service_request.service.name,
+        "service": service_name(service_request.service, language),
+        # Every message links to the request's public status page.
+        "status_url": f"{settings.CIVIC311_PUBLIC_URL}/requests/{service_request.public_id}/",
         "address": service_request.address,
         "owner": owner,
         "promised": promised,

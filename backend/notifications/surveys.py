@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import InvalidInput
-from intake.models import EventKind, RequestEvent
-from intake.services import service_request_reopen_by_resident
+from intake.models import EventKind
+from intake.services import request_event_record, service_request_reopen_by_resident
 from interactions.models import InteractionKind
 from interactions.recording import interaction_record
 from notifications.models import ServiceRecoveryTask, SurveyInvitation
@@ -55,8 +55,8 @@ def survey_answer(
     invitation.comment, invitation.answered_at = comment, now
     invitation.save()
     service_request = invitation.request
-    RequestEvent.objects.create(
-        request=service_request,
+    request_event_record(
+        service_request=service_request,
         kind=EventKind.SURVEY_ANSWERED,
         at=now,
         actor=None,

@@ -5,14 +5,18 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
+from django.contrib.gis.db.models import GeometryField
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import Count, Func, IntegerField, Model, QuerySet, TextField, Value
+from django.db.models.functions import MD5, Cast, Coalesce
 from shapely import wkb
 
 from core.models import Area, Department, Holiday, WorkUnit
-from intake.models import Service
+from intake.models import Service, ServiceAttribute
 from routing.calendar import WorkingCalendar
 from routing.classifier import ServiceClassifier
 from routing.engine import Router
@@ -25,29 +29,54 @@ from routing_adapter.models import RoutingModel, RoutingRule
 # and rules written by people (1000) both come before it.
 DEFAULT_OWNER_PRIORITY = 50
 
-_FINGERPRINT_SQL = """
-SELECT
-  (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(updated_at)::text, '')
-     FROM routing_adapter_routingrule WHERE is_active),
-  (SELECT count(*) || ':' || coalesce(max(id), 0) FROM core_area),
-  (SELECT md5(coalesce(string_agg(concat_ws(':', id, code, name, default_department_id,
-                                            is_active, target_value, target_unit,
-                                            duplicate_radius_m, duplicate_window_days),
-                                  ',' ORDER BY id), ''))
-     FROM intake_service),
-  (SELECT md5(coalesce(string_agg(concat_ws(':', id, service_id, code, datatype, required,
-                                            variable, values::text), ',' ORDER BY id), ''))
-     FROM intake_serviceattribute),
-  (SELECT coalesce(max(updated_at)::text, '') FROM routing_adapter_routingmodel),
-  (SELECT md5(coalesce(string_agg(concat_ws(':', id, slug, is_active, working_days,
-                                            day_starts_at, day_ends_at), ',' ORDER BY id), ''))
-     FROM core_department),
-  (SELECT md5(coalesce(string_agg(concat_ws(':', id, department_id, slug, is_active), ','
-                                  ORDER BY id), ''))
-     FROM core_workunit),
-  (SELECT md5(coalesce(string_agg(concat_ws(':', id, date, department_id), ',' ORDER BY id), ''))
-     FROM core_holiday)
-"""
+# What the engine and its directory are built from. Every column of these models is in the
+# change check, read from the models themselves: a field added to a department or a service
+# later is watched without anyone remembering to add it here.
+_WATCHED: tuple[type[Model], ...] = (
+    RoutingRule,
+    RoutingModel,
+    Service,
+    ServiceAttribute,
+    Department,
+    WorkUnit,
+    Holiday,
+    Area,
+)
+# Too large to hash every few seconds: an area's shape (MAX_AGE_SECONDS rebuilds cover an
+# edit in place) and the learned model's contents (written whole, so updated_at changes).
+_UNWATCHED = {"classifier", "families", "cell_sizes", "metadata"}
+
+
+def _row_text(model: type[Model]) -> Func:
+    columns = [
+        Cast(field.attname, TextField())
+        for field in model._meta.concrete_fields
+        if field.name not in _UNWATCHED and not isinstance(field, GeometryField)
+    ]
+    return Func(Value(":"), *columns, function="concat_ws", output_field=TextField())
+
+
+def _digest(model: type[Model]) -> QuerySet[Any, dict[str, Any]]:
+    """One row: the model's name, its row count and a digest of every watched column."""
+    rows: QuerySet[Any, dict[str, Any]] = (
+        model._default_manager.order_by()
+        # A constant to group by: the whole table aggregates to one row.
+        .annotate(_table=Value(1, output_field=IntegerField()))
+        .values("_table")
+        .annotate(
+            model=Value(model._meta.label, output_field=TextField()),
+            digest=MD5(
+                Coalesce(
+                    StringAgg(_row_text(model), delimiter=",", order_by=("pk",)),
+                    Value(""),
+                    output_field=TextField(),
+                )
+            ),
+            rows=Count("pk"),
+        )
+        .values("model", "digest", "rows")
+    )
+    return rows
 
 
 # A geometry edited in place changes no count or id: rebuild at least this often anyway.
@@ -80,10 +109,11 @@ _cached: _Cached | None = None
 
 
 def _fingerprint() -> tuple[str, ...]:
-    with connection.cursor() as cursor:
-        cursor.execute(_FINGERPRINT_SQL)
-        row = cursor.fetchone()
-    return tuple(str(v) for v in row) if row else ()
+    """Every watched table's digest, in one round trip (it runs on a request every
+    CIVIC311_ROUTING_REFRESH_SECONDS per process)."""
+    first, *others = (_digest(model) for model in _WATCHED)
+    rows = first.union(*others, all=True)
+    return tuple(sorted(f"{r['model']}:{r['rows']}:{r['digest']}" for r in rows))
 
 
 def _default_owner_rules() -> list[Rule]:

@@ -85,6 +85,20 @@ def routing_input(
     )
 
 
+def request_routing_input(service_request: ServiceRequest) -> RoutingInput:
+    """What the engine sees of a request, saved or not yet saved: the one place it is read."""
+    return routing_input(
+        service=service_request.service,
+        received_at=service_request.created_at,
+        location=service_request.location,
+        description=service_request.description,
+        address=service_request.address,
+        zipcode=service_request.zipcode,
+        attributes=service_request.attributes,
+        channel=service_request.channel,
+    )
+
+
 def _resolve(decision: Decision) -> tuple[Department, WorkUnit | None, bool]:
     """Engine slugs to rows. A slug the city has since retired goes to triage, not nowhere."""
     directory = current_directory()
@@ -104,17 +118,7 @@ def route_request(
     caller routes on the same fields."""
     service = service_request.service
     received_at = service_request.created_at
-    request = routing_input(
-        service=service,
-        received_at=received_at,
-        location=service_request.location,
-        description=service_request.description,
-        address=service_request.address,
-        zipcode=service_request.zipcode,
-        attributes=service_request.attributes,
-        channel=service_request.channel,
-    )
-    decision = current_router().route(request, exclude=exclude)
+    decision = current_router().route(request_routing_input(service_request), exclude=exclude)
     department, unit, known = _resolve(decision)
     explanation = decision.explanation
     if not known:

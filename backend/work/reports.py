@@ -87,28 +87,41 @@ def performance_report(*, group_by: str, since: datetime, until: datetime) -> li
         f"request__{key}",
         delivery_failures=Count("id"),
     )
-    report = []
-    for group, row in sorted(main.items()):
-        volume = row["volume"]
-        closed_count = row["closed"]
-        entry = {
-            group_by: group,
-            "volume": volume,
-            "acknowledge_median_hours": _round(row["acknowledge_median_h"]),
-            "acknowledge_p90_hours": _round(row["acknowledge_p90_h"]),
-            "resolve_median_hours": _round(resolved.get(group, {}).get("resolve_median_h")),
-            "resolve_p90_hours": _round(resolved.get(group, {}).get("resolve_p90_h")),
-            "within_promise_share": _share(row["within_promise"], closed_count),
-            "broken_promises": row["broken_promises"],
-            "transfers_per_request": _share(transfers.get(group, {}).get("transfers", 0), volume),
-            "reopen_rate": _share(reopened.get(group, {}).get("reopened", 0), closed_count),
-            "satisfaction_mean": _round(surveys.get(group, {}).get("satisfaction")),
-            "survey_answers": surveys.get(group, {}).get("survey_answers", 0),
-            "not_courteous": surveys.get(group, {}).get("not_courteous", 0),
-            "delivery_failures": failures.get(group, {}).get("delivery_failures", 0),
-        }
-        report.append(entry)
-    return report
+    others = {
+        "resolved": resolved,
+        "transfers": transfers,
+        "reopened": reopened,
+        "surveys": surveys,
+        "failures": failures,
+    }
+    return [_report_row(group_by, group, row, others) for group, row in sorted(main.items())]
+
+
+def _report_row(
+    group_by: str, group: str, row: dict[str, Any], others: dict[str, dict[str, dict[str, Any]]]
+) -> dict[str, Any]:
+    resolved, transfers, reopened, surveys, failures = (
+        others[name].get(group, {})
+        for name in ("resolved", "transfers", "reopened", "surveys", "failures")
+    )
+    volume = row["volume"]
+    closed_count = row["closed"]
+    return {
+        group_by: group,
+        "volume": volume,
+        "acknowledge_median_hours": _round(row["acknowledge_median_h"]),
+        "acknowledge_p90_hours": _round(row["acknowledge_p90_h"]),
+        "resolve_median_hours": _round(resolved.get("resolve_median_h")),
+        "resolve_p90_hours": _round(resolved.get("resolve_p90_h")),
+        "within_promise_share": _share(row["within_promise"], closed_count),
+        "broken_promises": row["broken_promises"],
+        "transfers_per_request": _share(transfers.get("transfers", 0), volume),
+        "reopen_rate": _share(reopened.get("reopened", 0), closed_count),
+        "satisfaction_mean": _round(surveys.get("satisfaction")),
+        "survey_answers": surveys.get("survey_answers", 0),
+        "not_courteous": surveys.get("not_courteous", 0),
+        "delivery_failures": failures.get("delivery_failures", 0),
+    }
 
 
 def _round(value: float | None) -> float | None:

@@ -33,6 +33,9 @@ def test_georeport_client_reads_and_a_plain_form_post_writes(
     )
     assert posted.status_code == 200, posted.text
     created = ServiceRequest.objects.get()
+    # A realtime service answers service_request_id, and then no token (GeoReport v2).
+    assert created.public_id in posted.text
+    assert "token" not in posted.text
 
     client = GeoReport(root, jurisdiction="riverton.example.gov", output_format=output_format)
     services = client.get_service_list()
@@ -47,3 +50,6 @@ def test_georeport_client_reads_and_a_plain_form_post_writes(
     assert one["service_request_id"] == created.public_id
     assert one["agency_responsible"] == "Streets and Roads"
     assert "reader@example.org" not in str(one)
+    # tokens/{token} keeps answering for a request that has one.
+    by_token = requests.get(f"{root}/tokens/{created.token}.json", timeout=10)
+    assert by_token.json() == [{"service_request_id": created.public_id, "token": created.token}]

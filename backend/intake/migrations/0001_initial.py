@@ -8,121 +8,360 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('group', models.CharField(blank=True, max_length=100)),
-                ('keywords', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=50), blank=True, default=list, size=None)),
-                ('type', models.CharField(choices=[('realtime', 'Realtime'), ('batch', 'Batch'), ('blackbox', 'Blackbox')], default='realtime', max_length=16)),
-                ('target_value', models.PositiveIntegerField(default=5, help_text='Service-level target.')),
-                ('target_unit', models.CharField(choices=[('working_days', 'Working days'), ('working_hours', 'Working hours')], default='working_days', max_length=16)),
-                ('is_active', models.BooleanField(default=True)),
-                ('default_department', models.ForeignKey(blank=True, help_text='Owner when no routing rule says otherwise; empty sends it to triage.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='services', to='core.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("group", models.CharField(blank=True, max_length=100)),
+                (
+                    "keywords",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=50),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("realtime", "Realtime"),
+                            ("batch", "Batch"),
+                            ("blackbox", "Blackbox"),
+                        ],
+                        default="realtime",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "target_value",
+                    models.PositiveIntegerField(default=5, help_text="Service-level target."),
+                ),
+                (
+                    "target_unit",
+                    models.CharField(
+                        choices=[
+                            ("working_days", "Working days"),
+                            ("working_hours", "Working hours"),
+                        ],
+                        default="working_days",
+                        max_length=16,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "default_department",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Owner when no routing rule says otherwise; empty sends it to triage.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="services",
+                        to="core.department",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['group', 'name'],
+                "ordering": ["group", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceRequest',
+            name="ServiceRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(editable=False, max_length=32, unique=True)),
-                ('token', models.CharField(editable=False, max_length=64, unique=True)),
-                ('attributes', models.JSONField(blank=True, default=dict)),
-                ('description', models.TextField(blank=True)),
-                ('location', django.contrib.gis.db.models.fields.PointField(blank=True, geography=True, null=True, srid=4326)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('address_id', models.CharField(blank=True, max_length=100)),
-                ('zipcode', models.CharField(blank=True, max_length=20)),
-                ('media_urls', django.contrib.postgres.fields.ArrayField(base_field=models.URLField(max_length=500), blank=True, default=list, size=None)),
-                ('requester_first_name', models.CharField(blank=True, max_length=100)),
-                ('requester_last_name', models.CharField(blank=True, max_length=100)),
-                ('requester_email', models.EmailField(blank=True, max_length=254)),
-                ('requester_phone', models.CharField(blank=True, max_length=40)),
-                ('requester_language', models.CharField(default='en', max_length=8)),
-                ('requester_channel', models.CharField(choices=[('email', 'Email'), ('sms', 'Text message'), ('phone', 'Phone call'), ('none', 'No updates')], default='none', max_length=8)),
-                ('channel', models.CharField(choices=[('web', 'Web'), ('app', 'Mobile app / Open311'), ('phone', 'Phone (3-1-1)'), ('email', 'Email'), ('walk_in', 'Walk-in'), ('staff', 'City staff in the field')], max_length=16)),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'Low'), (2, 'Normal'), (3, 'High'), (4, 'Urgent')], default=2)),
-                ('status', models.CharField(choices=[('new', 'New'), ('acknowledged', 'Acknowledged'), ('in_progress', 'In progress'), ('on_hold', 'On hold'), ('resolved', 'Resolved'), ('closed_no_action', 'Closed without action'), ('closed_duplicate', 'Closed as duplicate')], default='new', max_length=20)),
-                ('promised_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('updated_at', models.DateTimeField(db_index=True)),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_requests', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='logged_requests', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='core.department')),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='duplicates', to='intake.servicerequest')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='intake.service')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='requests', to='core.workunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.CharField(editable=False, max_length=32, unique=True)),
+                ("token", models.CharField(editable=False, max_length=64, unique=True)),
+                ("attributes", models.JSONField(blank=True, default=dict)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "location",
+                    django.contrib.gis.db.models.fields.PointField(
+                        blank=True, geography=True, null=True, srid=4326
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300)),
+                ("address_id", models.CharField(blank=True, max_length=100)),
+                ("zipcode", models.CharField(blank=True, max_length=20)),
+                (
+                    "media_urls",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.URLField(max_length=500),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("requester_first_name", models.CharField(blank=True, max_length=100)),
+                ("requester_last_name", models.CharField(blank=True, max_length=100)),
+                ("requester_email", models.EmailField(blank=True, max_length=254)),
+                ("requester_phone", models.CharField(blank=True, max_length=40)),
+                ("requester_language", models.CharField(default="en", max_length=8)),
+                (
+                    "requester_channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("sms", "Text message"),
+                            ("phone", "Phone call"),
+                            ("none", "No updates"),
+                        ],
+                        default="none",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Web"),
+                            ("app", "Mobile app / Open311"),
+                            ("phone", "Phone (3-1-1)"),
+                            ("email", "Email"),
+                            ("walk_in", "Walk-in"),
+                            ("staff", "City staff in the field"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Low"), (2, "Normal"), (3, "High"), (4, "Urgent")], default=2
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("acknowledged", "Acknowledged"),
+                            ("in_progress", "In progress"),
+                            ("on_hold", "On hold"),
+                            ("resolved", "Resolved"),
+                            ("closed_no_action", "Closed without action"),
+                            ("closed_duplicate", "Closed as duplicate"),
+                        ],
+                        default="new",
+                        max_length=20,
+                    ),
+                ),
+                ("promised_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(db_index=True)),
+                ("updated_at", models.DateTimeField(db_index=True)),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="logged_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="core.department",
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duplicates",
+                        to="intake.servicerequest",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="intake.service",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="requests",
+                        to="core.workunit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RequestEvent',
+            name="RequestEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Created'), ('routed', 'Routed'), ('transferred', 'Transferred'), ('assigned', 'Assigned'), ('status_changed', 'Status changed'), ('public_note', 'Public note'), ('internal_note', 'Internal note'), ('duplicate_linked', 'Duplicate linked'), ('reopened', 'Reopened')], max_length=20)),
-                ('at', models.DateTimeField(db_index=True)),
-                ('public', models.BooleanField(help_text='Visible to the resident.')),
-                ('note', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='request_events', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='intake.servicerequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("routed", "Routed"),
+                            ("transferred", "Transferred"),
+                            ("assigned", "Assigned"),
+                            ("status_changed", "Status changed"),
+                            ("public_note", "Public note"),
+                            ("internal_note", "Internal note"),
+                            ("duplicate_linked", "Duplicate linked"),
+                            ("reopened", "Reopened"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                ("public", models.BooleanField(help_text="Visible to the resident.")),
+                ("note", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="request_events",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="intake.servicerequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceAttribute',
+            name="ServiceAttribute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64)),
-                ('description', models.CharField(help_text='The question asked.', max_length=300)),
-                ('datatype', models.CharField(choices=[('string', 'String'), ('number', 'Number'), ('datetime', 'Date and time'), ('text', 'Text'), ('singlevaluelist', 'Single value list'), ('multivaluelist', 'Multiple value list')], max_length=20)),
-                ('datatype_description', models.CharField(blank=True, max_length=300)),
-                ('required', models.BooleanField(default=False)),
-                ('variable', models.BooleanField(default=True, help_text='False: informational, no answer.')),
-                ('order', models.PositiveSmallIntegerField(default=1)),
-                ('values', models.JSONField(blank=True, default=list, help_text='For list types: [{"key": "...", "name": "..."}].')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attributes', to='intake.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64)),
+                ("description", models.CharField(help_text="The question asked.", max_length=300)),
+                (
+                    "datatype",
+                    models.CharField(
+                        choices=[
+                            ("string", "String"),
+                            ("number", "Number"),
+                            ("datetime", "Date and time"),
+                            ("text", "Text"),
+                            ("singlevaluelist", "Single value list"),
+                            ("multivaluelist", "Multiple value list"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("datatype_description", models.CharField(blank=True, max_length=300)),
+                ("required", models.BooleanField(default=False)),
+                (
+                    "variable",
+                    models.BooleanField(default=True, help_text="False: informational, no answer."),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "values",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='For list types: [{"key": "...", "name": "..."}].',
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attributes",
+                        to="intake.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['service', 'order', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('service', 'code'), name='unique_attribute_code_per_service')],
+                "ordering": ["service", "order", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("service", "code"), name="unique_attribute_code_per_service"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(fields=['department', 'status', 'promised_at'], name='request_queue_idx'),
+            model_name="servicerequest",
+            index=models.Index(
+                fields=["department", "status", "promised_at"], name="request_queue_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(fields=['status', 'created_at'], name='request_status_created_idx'),
+            model_name="servicerequest",
+            index=models.Index(fields=["status", "created_at"], name="request_status_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(fields=['service', 'created_at'], name='request_service_created_idx'),
+            model_name="servicerequest",
+            index=models.Index(
+                fields=["service", "created_at"], name="request_service_created_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='requestevent',
-            index=models.Index(fields=['request', 'at'], name='event_request_at_idx'),
+            model_name="requestevent",
+            index=models.Index(fields=["request", "at"], name="event_request_at_idx"),
         ),
     ]

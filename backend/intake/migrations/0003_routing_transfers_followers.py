@@ -6,103 +6,181 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('intake', '0002_request_number_and_append_only_history'),
+        ("core", "0001_initial"),
+        ("intake", "0002_request_number_and_append_only_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Follower',
+            name="Follower",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('language', models.CharField(default='en', max_length=8)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("language", models.CharField(default="en", max_length=8)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Transfer',
+            name="Transfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('routed_by_rule', models.CharField(blank=True, help_text='The rule that had sent the request to the decliner.', max_length=300)),
-                ('override', models.BooleanField(default=False, help_text='A supervisor sent it back to a department that had declined it.')),
-                ('at', models.DateTimeField(db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                (
+                    "routed_by_rule",
+                    models.CharField(
+                        blank=True,
+                        help_text="The rule that had sent the request to the decliner.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "override",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A supervisor sent it back to a department that had declined it.",
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='service',
-            name='duplicate_radius_m',
-            field=models.PositiveIntegerField(default=50, help_text='Open requests of this service (or group) this close are possible duplicates.'),
+            model_name="service",
+            name="duplicate_radius_m",
+            field=models.PositiveIntegerField(
+                default=50,
+                help_text="Open requests of this service (or group) this close are possible duplicates.",
+            ),
         ),
         migrations.AddField(
-            model_name='service',
-            name='duplicate_window_days',
-            field=models.PositiveIntegerField(default=30, help_text='How far back to look for possible duplicates.'),
+            model_name="service",
+            name="duplicate_window_days",
+            field=models.PositiveIntegerField(
+                default=30, help_text="How far back to look for possible duplicates."
+            ),
         ),
         migrations.AddField(
-            model_name='servicerequest',
-            name='routing_rule',
-            field=models.CharField(blank=True, help_text='The routing rule behind the current owner.', max_length=300),
+            model_name="servicerequest",
+            name="routing_rule",
+            field=models.CharField(
+                blank=True, help_text="The routing rule behind the current owner.", max_length=300
+            ),
         ),
         migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(fields=['routing_rule'], name='request_routing_rule_idx'),
+            model_name="servicerequest",
+            index=models.Index(fields=["routing_rule"], name="request_routing_rule_idx"),
         ),
         migrations.AddField(
-            model_name='follower',
-            name='from_request',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='intake.servicerequest'),
+            model_name="follower",
+            name="from_request",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="intake.servicerequest",
+            ),
         ),
         migrations.AddField(
-            model_name='follower',
-            name='request',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='followers', to='intake.servicerequest'),
+            model_name="follower",
+            name="request",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="followers",
+                to="intake.servicerequest",
+            ),
         ),
         migrations.AddField(
-            model_name='transfer',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="transfer",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='transfer',
-            name='from_department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers_out', to='core.department'),
+            model_name="transfer",
+            name="from_department",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="transfers_out",
+                to="core.department",
+            ),
         ),
         migrations.AddField(
-            model_name='transfer',
-            name='from_unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.workunit'),
+            model_name="transfer",
+            name="from_unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="core.workunit",
+            ),
         ),
         migrations.AddField(
-            model_name='transfer',
-            name='request',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='intake.servicerequest'),
+            model_name="transfer",
+            name="request",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="transfers",
+                to="intake.servicerequest",
+            ),
         ),
         migrations.AddField(
-            model_name='transfer',
-            name='suggested_department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.department'),
+            model_name="transfer",
+            name="suggested_department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="core.department",
+            ),
         ),
         migrations.AddField(
-            model_name='transfer',
-            name='to_department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers_in', to='core.department'),
+            model_name="transfer",
+            name="to_department",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="transfers_in",
+                to="core.department",
+            ),
         ),
         migrations.AddField(
-            model_name='transfer',
-            name='to_unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.workunit'),
+            model_name="transfer",
+            name="to_unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="core.workunit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='follower',
-            constraint=models.CheckConstraint(condition=models.Q(('email', ''), ('phone', ''), _negated=True), name='follower_has_contact'),
+            model_name="follower",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("email", ""), ("phone", ""), _negated=True),
+                name="follower_has_contact",
+            ),
         ),
     ]

@@ -4,20 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0003_routing_transfers_followers'),
+        ("intake", "0003_routing_transfers_followers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='servicerequest',
-            name='escalated_at',
-            field=models.DateTimeField(blank=True, help_text='When it was escalated for being left unacknowledged.', null=True),
+            model_name="servicerequest",
+            name="escalated_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When it was escalated for being left unacknowledged.",
+                null=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='requestevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('routed', 'Routed'), ('transferred', 'Transferred'), ('assigned', 'Assigned'), ('status_changed', 'Status changed'), ('public_note', 'Public note'), ('internal_note', 'Internal note'), ('duplicate_linked', 'Duplicate linked'), ('reopened', 'Reopened'), ('escalated', 'Escalated')], max_length=20),
+            model_name="requestevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("routed", "Routed"),
+                    ("transferred", "Transferred"),
+                    ("assigned", "Assigned"),
+                    ("status_changed", "Status changed"),
+                    ("public_note", "Public note"),
+                    ("internal_note", "Internal note"),
+                    ("duplicate_linked", "Duplicate linked"),
+                    ("reopened", "Reopened"),
+                    ("escalated", "Escalated"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0004_escalation'),
+        ("intake", "0004_escalation"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='requestevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('routed', 'Routed'), ('transferred', 'Transferred'), ('assigned', 'Assigned'), ('status_changed', 'Status changed'), ('public_note', 'Public note'), ('internal_note', 'Internal note'), ('duplicate_linked', 'Duplicate linked'), ('reopened', 'Reopened'), ('escalated', 'Escalated'), ('promise_changed', 'Promised date changed')], max_length=20),
+            model_name="requestevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("routed", "Routed"),
+                    ("transferred", "Transferred"),
+                    ("assigned", "Assigned"),
+                    ("status_changed", "Status changed"),
+                    ("public_note", "Public note"),
+                    ("internal_note", "Internal note"),
+                    ("duplicate_linked", "Duplicate linked"),
+                    ("reopened", "Reopened"),
+                    ("escalated", "Escalated"),
+                    ("promise_changed", "Promised date changed"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

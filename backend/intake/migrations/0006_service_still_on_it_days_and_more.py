@@ -4,40 +4,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0005_alter_requestevent_kind'),
+        ("intake", "0005_alter_requestevent_kind"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='service',
-            name='still_on_it_days',
-            field=models.PositiveIntegerField(default=7, help_text='Days without public news before a "still on it" update goes out (C8).'),
+            model_name="service",
+            name="still_on_it_days",
+            field=models.PositiveIntegerField(
+                default=7,
+                help_text='Days without public news before a "still on it" update goes out (C8).',
+            ),
         ),
         migrations.AddField(
-            model_name='servicerequest',
-            name='at_risk_alerted_at',
+            model_name="servicerequest",
+            name="at_risk_alerted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='servicerequest',
-            name='last_public_update_at',
-            field=models.DateTimeField(blank=True, db_index=True, help_text='When the resident last heard from us.', null=True),
+            model_name="servicerequest",
+            name="last_public_update_at",
+            field=models.DateTimeField(
+                blank=True,
+                db_index=True,
+                help_text="When the resident last heard from us.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='servicerequest',
-            name='promise_broken',
-            field=models.BooleanField(default=False, help_text='Closed after the promised date, or re-dated after it passed.'),
+            model_name="servicerequest",
+            name="promise_broken",
+            field=models.BooleanField(
+                default=False,
+                help_text="Closed after the promised date, or re-dated after it passed.",
+            ),
         ),
         migrations.AddField(
-            model_name='servicerequest',
-            name='promise_changes',
+            model_name="servicerequest",
+            name="promise_changes",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='requestevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('routed', 'Routed'), ('transferred', 'Transferred'), ('assigned', 'Assigned'), ('status_changed', 'Status changed'), ('public_note', 'Public note'), ('internal_note', 'Internal note'), ('duplicate_linked', 'Duplicate linked'), ('reopened', 'Reopened'), ('escalated', 'Escalated'), ('promise_changed', 'Promised date changed'), ('at_risk', 'Promise at risk'), ('survey_answered', 'Survey answered')], max_length=20),
+            model_name="requestevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("routed", "Routed"),
+                    ("transferred", "Transferred"),
+                    ("assigned", "Assigned"),
+                    ("status_changed", "Status changed"),
+                    ("public_note", "Public note"),
+                    ("internal_note", "Internal note"),
+                    ("duplicate_linked", "Duplicate linked"),
+                    ("reopened", "Reopened"),
+                    ("escalated", "Escalated"),
+                    ("promise_changed", "Promised date changed"),
+                    ("at_risk", "Promise at risk"),
+                    ("survey_answered", "Survey answered"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

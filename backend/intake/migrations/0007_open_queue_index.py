@@ -5,16 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_escalation'),
-        ('intake', '0006_service_still_on_it_days_and_more'),
+        ("core", "0002_escalation"),
+        ("intake", "0006_service_still_on_it_days_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(models.F('department'), models.OrderBy(models.F('promised_at'), nulls_last=True), models.OrderBy(models.F('priority'), descending=True), models.F('created_at'), models.F('id'), condition=models.Q(('status__in', ['new', 'acknowledged', 'in_progress', 'on_hold'])), name='request_open_queue_idx'),
+            model_name="servicerequest",
+            index=models.Index(
+                models.F("department"),
+                models.OrderBy(models.F("promised_at"), nulls_last=True),
+                models.OrderBy(models.F("priority"), descending=True),
+                models.F("created_at"),
+                models.F("id"),
+                condition=models.Q(
+                    ("status__in", ["new", "acknowledged", "in_progress", "on_hold"])
+                ),
+                name="request_open_queue_idx",
+            ),
         ),
     ]

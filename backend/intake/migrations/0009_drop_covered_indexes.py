@@ -5,26 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_escalation'),
-        ('intake', '0008_public_id_from_database'),
+        ("core", "0002_escalation"),
+        ("intake", "0008_public_id_from_database"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='requestevent',
-            name='request',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='intake.servicerequest'),
+            model_name="requestevent",
+            name="request",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="intake.servicerequest",
+            ),
         ),
         migrations.AlterField(
-            model_name='servicerequest',
-            name='department',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='core.department'),
+            model_name="servicerequest",
+            name="department",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="requests",
+                to="core.department",
+            ),
         ),
         migrations.AlterField(
-            model_name='servicerequest',
-            name='service',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='intake.service'),
+            model_name="servicerequest",
+            name="service",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="requests",
+                to="intake.service",
+            ),
         ),
     ]

@@ -31,7 +31,7 @@ from intake.models import (
 from intake.selectors import service_requests_possible_duplicates
 from intake.statuses import Status
 from notifications.services import outbox_enqueue_for_event
-from routing_adapter.selectors import location_in_city, route_request
+from routing_adapter.selectors import RoutingDecision, location_in_city, route_request
 
 # Public channels share one allowance per address: the anonymous write rate.
 PUBLIC_WRITE_SCOPE = "open311_anon_write"
@@ -135,29 +135,16 @@ def _new_request(
     )
 
 
-@transaction.atomic
-def _create(command: IntakeCommand, *, actor: User | None, token: str) -> ServiceRequest:
-    requester, attributes = _validated(command)
-    received = command.received_at or timezone.now()
-    service_request = _new_request(
-        command,
-        requester=requester,
-        attributes=attributes,
-        actor=actor,
-        received=received,
-        token=token,
-    )
-    decision = route_request(service_request=service_request)
-    service_request.department = decision.department
-    service_request.unit = decision.unit
-    service_request.promised_at = decision.promised_at
-    service_request.routing_rule = decision.rule_id
-    service_request.save(force_insert=True)
+def _record_intake(
+    service_request: ServiceRequest, *, decision: RoutingDecision, actor: User | None
+) -> RequestEvent:
+    """The `created` and `routed` events, in one statement; the routed one is returned."""
+    received = service_request.created_at
     # Checked on every intake so staff see likely duplicates on the request itself (C6).
     possible_duplicates = (
         list(
             service_requests_possible_duplicates(
-                service=command.service,
+                service=service_request.service,
                 location=service_request.location,
                 at=received,
                 exclude_id=service_request.pk,
@@ -177,8 +164,8 @@ def _create(command: IntakeCommand, *, actor: User | None, token: str) -> Servic
                 actor=actor,
                 public=True,
                 data={
-                    "channel": command.channel,
-                    "service": command.service.code,
+                    "channel": service_request.channel,
+                    "service": service_request.service.code,
                     "possible_duplicates": possible_duplicates,
                 },
             ),
@@ -195,6 +182,28 @@ def _create(command: IntakeCommand, *, actor: User | None, token: str) -> Servic
             ),
         ]
     )
+    return routed_event
+
+
+@transaction.atomic
+def _create(command: IntakeCommand, *, actor: User | None, token: str) -> ServiceRequest:
+    requester, attributes = _validated(command)
+    received = command.received_at or timezone.now()
+    service_request = _new_request(
+        command,
+        requester=requester,
+        attributes=attributes,
+        actor=actor,
+        received=received,
+        token=token,
+    )
+    decision = route_request(service_request=service_request)
+    service_request.department = decision.department
+    service_request.unit = decision.unit
+    service_request.promised_at = decision.promised_at
+    service_request.routing_rule = decision.rule_id
+    service_request.save(force_insert=True)
+    routed_event = _record_intake(service_request, decision=decision, actor=actor)
     # A web or app submission becomes an interaction for QA a minute later, in bulk
     # (interactions_record_submissions): nothing here needs it.
     outbox_enqueue_for_event(event=routed_event, new_request=True)

@@ -98,41 +98,16 @@ def _new_owner(
     return _NewOwner(decision.department, decision.unit, decision.rule_id, decision.explanation)
 
 
-@transaction.atomic
-def service_request_transfer(
+def _hand_over(
+    locked: ServiceRequest,
     *,
-    service_request: ServiceRequest,
+    owner: _NewOwner,
     actor: User,
     reason: str,
-    suggested_department: Department | None = None,
-    override: bool = False,
+    suggested_department: Department | None,
+    override: bool,
 ) -> Transfer:
-    """A department that does not own the request passes it on; the resident keeps the same id.
-
-    The new owner is the suggested department, else the engine's next choice excluding every
-    department that has declined. A department that declined gets it back only by a
-    supervisor's override; after the second transfer it goes to the supervisors' routing desk.
-    """
-    locked = request_locked(service_request)
-    policies.ensure(
-        policies.can_work_request(actor, locked),
-        "Only the department that has the request can transfer it.",
-    )
-    reason = reason.strip()
-    override, declined = _check_transfer(
-        locked,
-        actor=actor,
-        reason=reason,
-        suggested_department=suggested_department,
-        override=override,
-    )
-    owner = _new_owner(
-        locked,
-        actor=actor,
-        suggested_department=suggested_department,
-        override=override,
-        declined=declined,
-    )
+    """Record the transfer, move the request, and tell the resident who has it now."""
     now = timezone.now()
     routed_by_rule = locked.routing_rule
     transfer = Transfer.objects.create(
@@ -173,6 +148,52 @@ def service_request_transfer(
             "override": override,
             "explanation": owner.why,
         },
+    )
+    return transfer
+
+
+@transaction.atomic
+def service_request_transfer(
+    *,
+    service_request: ServiceRequest,
+    actor: User,
+    reason: str,
+    suggested_department: Department | None = None,
+    override: bool = False,
+) -> Transfer:
+    """A department that does not own the request passes it on; the resident keeps the same id.
+
+    The new owner is the suggested department, else the engine's next choice excluding every
+    department that has declined. A department that declined gets it back only by a
+    supervisor's override; after the second transfer it goes to the supervisors' routing desk.
+    """
+    locked = request_locked(service_request)
+    policies.ensure(
+        policies.can_work_request(actor, locked),
+        "Only the department that has the request can transfer it.",
+    )
+    reason = reason.strip()
+    override, declined = _check_transfer(
+        locked,
+        actor=actor,
+        reason=reason,
+        suggested_department=suggested_department,
+        override=override,
+    )
+    owner = _new_owner(
+        locked,
+        actor=actor,
+        suggested_department=suggested_department,
+        override=override,
+        declined=declined,
+    )
+    transfer = _hand_over(
+        locked,
+        owner=owner,
+        actor=actor,
+        reason=reason,
+        suggested_department=suggested_department,
+        override=override,
     )
     if suggested_department is not None and owner.rule_id == "transfer:suggested":
         routing_feedback_record(service_request=locked)

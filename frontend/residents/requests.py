@@ -1,0 +1,188 @@
+"""A request in public: the confirmation, the status page, following, photos, the map and
+list of recent requests, and looking a reference up."""
+
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import InvalidInput
+from core.models import Department
+from frontend.residents import catalogue
+from frontend.residents.wording import domain_message, status_name, timeline_words
+from intake import public
+from intake.models import RequestPhoto, ServiceRequest
+from intake.services import service_request_follow
+from intake.statuses import is_closed
+
+REFERENCE = re.compile(r"^[0-9A-Za-z-]{1,32}$")
+PAGE_SIZE = 20
+
+
+def _found(reference: str) -> ServiceRequest:
+    service_request = public.public_request(reference) if REFERENCE.match(reference) else None
+    if service_request is None:
+        raise Http404
+    return service_request
+
+
+def _owners() -> dict[str, str]:
+    return {d.slug: d.public_name or d.name for d in Department.objects.all()}
+
+
+def _status_context(service_request: ServiceRequest) -> dict[str, object]:
+    owners = _owners()
+    timeline = [
+        (event.at, *timeline_words(event, owners))
+        for event in getattr(service_request, "public_events", [])
+    ]
+    point = public.public_point(service_request)
+    return {
+        "service_request": service_request,
+        "reference": service_request.public_id,
+        "service": catalogue.card(service_request.service),
+        "status": status_name(service_request.status),
+        "is_open": not is_closed(service_request.status),
+        "owner": service_request.department.public_name or service_request.department.name,
+        "address": public.public_address(service_request),
+        "lat": f"{point.y:.6f}" if point else "",
+        "long": f"{point.x:.6f}" if point else "",
+        "sensitive": service_request.service.is_sensitive,
+        "timeline": timeline,
+        "photos": getattr(service_request, "photo_list", []),
+    }
+
+
+def sent(request: HttpRequest, reference: str) -> HttpResponse:
+    """The confirmation: reference, who has it and why, the promised date, the status link."""
+    service_request = _found(reference)
+    events = getattr(service_request, "public_events", [])
+    routed = next((e for e in events if e.kind == "routed"), None)
+    why = str((routed.data or {}).get("explanation", "")) if routed else ""
+    context = _status_context(service_request) | {"why": why}
+    return render(request, "residents/report_sent.html", context)
+
+
+def status(request: HttpRequest, reference: str) -> HttpResponse:
+    return render(request, "residents/status.html", _status_context(_found(reference)))
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    reference = request.GET.get("reference", "").strip().upper()
+    if reference and REFERENCE.match(reference) and public.public_request(reference):
+        return redirect("request-status", reference=reference)
+    messages.error(
+        request,
+        _("We could not find a request with that reference. Check the number in your message."),
+    )
+    return redirect("home")
+
+
+@require_POST
+def follow(request: HttpRequest, reference: str) -> HttpResponse:
+    """Follow a request instead of reporting the same problem again."""
+    service_request = _found(reference)
+    try:
+        service_request_follow(
+            service_request=service_request,
+            actor=None,
+            email=request.POST.get("email", "")[:254],
+            phone=request.POST.get("phone", "")[:40],
+            language=catalogue.language(),
+        )
+    except InvalidInput as exc:
+        problems = [domain_message(str(m)) for messages_ in exc.errors.values() for m in messages_]
+        context = _status_context(service_request) | {
+            "follow_errors": problems,
+            "follow_email": request.POST.get("email", ""),
+            "follow_phone": request.POST.get("phone", ""),
+        }
+        return render(request, "residents/status.html", context, status=400)
+    messages.success(
+        request,
+        _("You are following request %(reference)s. We will tell you when it changes.")
+        % {"reference": service_request.public_id},
+    )
+    return redirect("request-status", reference=service_request.public_id)
+
+
+def photo(request: HttpRequest, key: str, size: str = "full") -> FileResponse:
+    found = RequestPhoto.objects.filter(key=key, request__isnull=False).first()
+    if found is None:
+        raise Http404
+    stored = found.thumbnail if size == "thumb" else found.image
+    response = FileResponse(stored.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _filters(request: HttpRequest) -> public.PublicFilters:
+    status_value = request.GET.get("status", "")
+    return public.PublicFilters(
+        service=request.GET.get("service", "")[:64],
+        status=status_value if status_value in ("open", "closed") else "",
+        district=request.GET.get("district", "")[:120],
+    )
+
+
+def recent(request: HttpRequest) -> HttpResponse:
+    """The public list (and map) of the last 90 days, filterable, in pages."""
+    filters = _filters(request)
+    requests = public.public_requests(filters, days=settings.CIVIC311_PUBLIC_MAP_DAYS)
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "reference": r.public_id,
+            "service": catalogue.card(r.service).name,
+            "status": status_name(r.status),
+            "address": public.public_address(r),
+            "created_at": r.created_at,
+        }
+        for r in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "rows": rows,
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "services": [card for _, cards in catalogue.services_grouped() for card in cards],
+        "districts": public.districts(),
+        "days": settings.CIVIC311_PUBLIC_MAP_DAYS,
+    }
+    return render(request, "residents/recent.html", context)
+
+
+MAP_LIMIT = 2000
+
+
+def recent_geojson(request: HttpRequest) -> JsonResponse:
+    """The map's data: the same filters, at most MAP_LIMIT points, sensitive ones blurred."""
+    requests = public.public_requests(_filters(request), days=settings.CIVIC311_PUBLIC_MAP_DAYS)
+    features = []
+    for r in requests[:MAP_LIMIT]:
+        point = public.public_point(r)
+        if point is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(point.x, 6), round(point.y, 6)],
+                },
+                "properties": {
+                    "reference": r.public_id,
+                    "service": catalogue.card(r.service).name,
+                    "status": status_name(r.status),
+                    "open": r.closed_at is None,
+                },
+            }
+        )
+    return JsonResponse({"type": "FeatureCollection", "features": features})

@@ -1,0 +1,247 @@
+"""The residents' site in headless Chromium, offline (any other host fails the test)."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from accounts.models import Role
+from intake.models import Follower, Service, ServiceRequest
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    OfflinePage,
+    assert_accessible,
+    needs_chromium,
+    screenshot,
+)
+from tests.web.helpers import (
+    jpeg_with_gps,
+    pothole_with_questions,
+    riverton_limits_and_addresses,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), needs_chromium]
+README_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+WORDS = {
+    "en": {"send": "Send the report", "thanks": "We have your report", "follow": "Follow"},
+    "es": {"send": "Enviar el reporte", "thanks": "Tenemos su reporte", "follow": "Seguir"},
+}
+
+
+@pytest.fixture
+def city(pothole: Service) -> Service:
+    riverton_limits_and_addresses()
+    return pothole_with_questions(pothole)
+
+
+def _photo(tmp_path: Path) -> Path:
+    path = tmp_path / "hole.jpg"
+    path.write_bytes(jpeg_with_gps())
+    return path
+
+
+def _fill_report(page: Page, server: str, photo: Path | None, description: str) -> None:
+    page.goto(f"{server}/report/pothole/")
+    page.click("label[for=id_attribute_size_0]")
+    page.wait_for_function("() => window.civicReportMap && window.civicReportMap.map.isRendered()")
+    page.locator("#report-map").scroll_into_view_if_needed()
+    for _ in range(3):  # OpenLayers tells a tap from a double tap after 250 ms
+        page.click("#report-map", position={"x": 150, "y": 150})
+        try:
+            page.wait_for_function(
+                "() => document.getElementById('id_lat').value !== ''", timeout=5000
+            )
+            break
+        except PlaywrightTimeout:
+            continue
+    page.fill("#id_description", description)
+    if photo is not None:
+        page.set_input_files("#id_photos", str(photo))
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_resident_reports_a_pothole_then_a_neighbour_follows_it(
+    live_server: Any,
+    offline: OfflinePage,
+    city: Service,
+    tmp_path: Path,
+    client_for: Any,
+    make_user: Any,
+    streets: Any,
+    language: str,
+) -> None:
+    server = live_server.url
+    words = WORDS[language]
+    page = offline.open(PHONE, locale=language)
+    _fill_report(page, server, _photo(tmp_path), "Deep hole by the bus stop")
+    page.click("label[for=id_channel_1]")  # email
+    page.fill("#id_email", "ana@example.org")
+    if language == "en":
+        screenshot(page, "phone-report", folder=README_SHOTS)
+    page.click(f"button:has-text('{words['send']}')")
+    expect(page.locator("h1")).to_contain_text(words["thanks"])
+    reference = page.inner_text(".reference")
+    created = ServiceRequest.objects.get(public_id=reference)
+    assert created.requester_language == language
+    assert created.photos.count() == 1
+    assert_accessible(page, label="confirmation")
+
+    # A neighbour reports the same hole: the report offers to follow instead.
+    neighbour = offline.open(PHONE, locale=language)
+    _fill_report(neighbour, server, None, "Same hole")
+    expect(neighbour.locator("#nearby")).to_contain_text(reference)
+    neighbour.click("#nearby a.follow-instead")
+    neighbour.fill("#follow-email", "neighbour@example.org")
+    neighbour.click(f"#follow button:has-text('{words['follow']}')")
+    expect(neighbour.locator(".usa-alert--success")).to_contain_text(reference)
+    assert Follower.objects.filter(request=created, email="neighbour@example.org").exists()
+    assert ServiceRequest.objects.count() == 1
+
+    # Staff change the status through the API; the status page says so.
+    worker = make_user(Role.DEPARTMENT_STAFF, [streets])
+    answer = client_for(worker).post(
+        f"/api/v1/requests/{created.public_id}/status/",
+        {"status": "in_progress", "note": "Crew booked."},
+    )
+    assert answer.status_code == 200, answer.content
+    page.goto(f"{server}/requests/{reference}/")
+    expect(page.locator("#status")).to_contain_text(
+        "In progress" if language == "en" else "En curso"
+    )
+    expect(page.locator(".timeline")).to_contain_text("Crew booked.")
+    assert page.locator(".photo-list img").count() == 1
+    assert_accessible(page, label="status page")
+    if language == "en":
+        screenshot(page, "status-page", folder=README_SHOTS)
+
+
+def test_bad_photos_get_a_clear_message_and_the_text_is_kept(
+    live_server: Any, phone_page: Page, city: Service, tmp_path: Path
+) -> None:
+    page = phone_page
+    pdf = tmp_path / "hole.jpg"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 2000)
+    _fill_report(page, live_server.url, None, "Text I do not want to type again")
+    page.set_input_files("#id_photos", str(pdf))
+    page.click("button:has-text('Send the report')")
+    expect(page.locator("#error-summary")).to_contain_text("hole.jpg is not a photo we can open")
+    assert page.input_value("#id_description") == "Text I do not want to type again"
+    assert_accessible(page, label="rejected report")
+    huge = tmp_path / "huge.jpg"
+    huge.write_bytes(jpeg_with_gps() + b"\0" * (40 * 1024 * 1024))
+    page.set_input_files("#id_photos", str(huge))
+    page.click("button:has-text('Send the report')")
+    expect(page.locator("#error-summary")).to_contain_text("huge.jpg is larger than 10 MB")
+    assert page.input_value("#id_description") == "Text I do not want to type again"
+    assert not ServiceRequest.objects.exists()
+
+
+def test_an_offline_submit_is_kept_as_a_draft_and_sent_when_back_online(
+    live_server: Any, phone_page: Page, city: Service
+) -> None:
+    page = phone_page
+    _fill_report(page, live_server.url, None, "Written on the bus")
+    page.context.set_offline(True)
+    page.click("button:has-text('Send the report')")
+    expect(page.locator("#draft-status")).to_contain_text("You are offline")
+    draft = page.evaluate("() => localStorage.getItem('civic311-draft-report-pothole')")
+    assert "Written on the bus" in draft
+    assert not ServiceRequest.objects.exists()
+    page.context.set_offline(False)
+    expect(page.locator("h1")).to_contain_text("We have your report", timeout=15000)
+    assert ServiceRequest.objects.get().description == "Written on the bus"
+    assert page.evaluate("() => localStorage.getItem('civic311-draft-report-pothole')") is None
+
+
+def _tab_to(page: Page, selector: str, limit: int = 80) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(
+            "s => document.activeElement && document.activeElement.matches(s)", selector
+        ):
+            return
+    raise AssertionError(f"could not reach {selector} with the Tab key")
+
+
+def test_a_keyboard_only_report_from_start_to_confirmation(
+    live_server: Any, desktop_page: Page, city: Service
+) -> None:
+    page = desktop_page
+    page.goto(live_server.url + "/")
+    _tab_to(page, "main a[href='/report/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/report/")
+    _tab_to(page, "a[href='/report/pothole/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/report/pothole/")
+    _tab_to(page, "#id_attribute_size_0")
+    page.keyboard.press("Space")
+    _tab_to(page, "#id_address")
+    page.keyboard.type("1200 Oak Street")
+    _tab_to(page, "#id_description")
+    page.keyboard.type("Keyboard report")
+    _tab_to(page, "button[type=submit].usa-button--big")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_contain_text("We have your report")
+    created = ServiceRequest.objects.get()
+    assert created.address == "1200 Oak Street"
+    assert created.attributes == {"size": "small"}
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/report/",
+    "/report/?describe=hole+in+the+road",
+    "/report/pothole/",
+    "/requests/",
+    "/offline/",
+    "/nowhere/",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_public_page_has_no_axe_violations(
+    live_server: Any, offline: OfflinePage, city: Service, language: str
+) -> None:
+    from tests.factories import make_request
+
+    created = make_request(city, attributes={"size": "small"})
+    pages = [*PUBLIC_PAGES, f"/requests/{created.public_id}/", f"/report/sent/{created.public_id}/"]
+    for viewport in (PHONE, DESKTOP):
+        page = offline.open(viewport, locale=language)
+        for path in pages:
+            page.goto(live_server.url + path)
+            page.wait_for_load_state("networkidle")
+            assert page.get_attribute("html", "lang") == language
+            assert_accessible(page, label=f"{path} {language} {viewport['width']}")
+            if viewport is PHONE:
+                width = page.evaluate("() => document.documentElement.scrollWidth")
+                assert width <= viewport["width"], f"{path} scrolls sideways ({width}px)"
+        page.context.close()
+
+
+def test_the_site_works_at_320_pixels(
+    live_server: Any, offline: OfflinePage, city: Service
+) -> None:
+    page = offline.open({"width": 320, "height": 640})
+    for path in ("/", "/report/", "/report/pothole/", "/requests/"):
+        page.goto(live_server.url + path)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} is {width}px wide"
+    screenshot(page, "report-320")
+    page.context.close()
+
+
+def test_the_manifest_and_service_worker_make_it_installable(
+    live_server: Any, desktop_page: Page
+) -> None:
+    page = desktop_page
+    page.goto(live_server.url + "/")
+    manifest = page.evaluate("() => fetch('/manifest.webmanifest').then(r => r.json())")
+    assert manifest["display"] == "standalone"
+    assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+    ready = page.evaluate("() => navigator.serviceWorker.ready.then(r => r.active !== null)")
+    assert ready is True

@@ -1,0 +1,301 @@
+"""The residents' site through its pages: reporting, photos, addresses, status, the map."""
+
+import io
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client, override_settings
+from PIL import Image
+
+from core.models import Address
+from intake.images import PhotoRejected, photo_clean
+from intake.models import Follower, RequestPhoto, Service, ServiceRequest
+from notifications.models import OutboxMessage
+from tests.factories import make_request
+from tests.web.helpers import (
+    GPS_IFD,
+    error_messages,
+    jpeg_with_gps,
+    pothole_with_questions,
+    report_fields,
+    riverton_limits_and_addresses,
+)
+
+
+@pytest.fixture
+def riverton(db: None) -> None:
+    riverton_limits_and_addresses()
+
+
+@pytest.fixture
+def pothole_questions(pothole: Service) -> Service:
+    return pothole_with_questions(pothole)
+
+
+def test_exif_and_gps_are_removed_from_photos() -> None:
+    original = Image.open(io.BytesIO(jpeg_with_gps()))
+    assert original.getexif().get_ifd(GPS_IFD)
+    clean = photo_clean(io.BytesIO(jpeg_with_gps()))
+    stored = Image.open(io.BytesIO(clean.image))
+    assert stored.format == "JPEG"
+    assert not stored.getexif()
+    assert "exif" not in stored.info
+    assert Image.open(io.BytesIO(clean.thumbnail)).width <= 320
+
+
+def test_a_renamed_pdf_is_not_a_photo() -> None:
+    with pytest.raises(PhotoRejected) as caught:
+        photo_clean(io.BytesIO(b"%PDF-1.7\n1 0 obj<<>>endobj\n"))
+    assert caught.value.reason == "not_an_image"
+
+
+def test_the_address_importer_skips_garbage_rows(db: None, tmp_path: Any) -> None:
+    csv_file = tmp_path / "addresses.csv"
+    csv_file.write_text(
+        "address_id,address,lat,long,zipcode\n"
+        "A1,1200 Oak Street,43.07,-89.40,53703\n"
+        ",No id,43.07,-89.40,\n"
+        "A2,,43.07,-89.40,\n"
+        "A3,12 Elm Street,north,-89.40,\n"
+        "A4,14 Elm Street,95,-89.40,\n"
+        "A5,16 Elm Street,43.08,-89.41\n"
+        "A1,1200 Oak Street Rear,43.0701,-89.4001,53703\n",
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_addresses", str(csv_file), stdout=out, stderr=err)
+    assert "2 imported, 4 skipped" in out.getvalue()
+    assert "line 3" in err.getvalue()
+    assert "line 6" in err.getvalue()
+    assert Address.objects.get(address_id="A1").full_address == "1200 Oak Street Rear"
+    assert Address.objects.get(address_id="A5").street == "Elm Street"
+
+
+def test_address_type_ahead_and_nearest_address(riverton: None) -> None:
+    client = Client()
+    options = client.get("/addresses/?address=oak st").content.decode()
+    assert "1200 Oak Street" in options
+    assert "1300 Oak Street" in options
+    assert "1200 Oak Street" in client.get("/addresses/?address=1200").content.decode()
+    nearest = client.get("/addresses/nearest/?lat=43.0701&long=-89.4001").json()
+    assert nearest == {"inside": True, "address": "1200 Oak Street", "address_id": "A1"}
+    outside = client.get("/addresses/nearest/?lat=44.5&long=-89.4").json()
+    assert outside["inside"] is False
+    assert "outside the City of Riverton" in outside["message"]
+    assert client.get("/addresses/nearest/?lat=x&long=1").status_code == 400
+
+
+def test_a_resident_reports_in_spanish_and_messages_follow_in_spanish(
+    riverton: None, pothole_questions: Service
+) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    form = client.get("/report/pothole/").content.decode()
+    for spanish in ("Bache", "¿Qué tan grande es?", "Pequeño"):
+        assert spanish in form
+    fields = report_fields(
+        client,
+        "pothole",
+        attribute_size="small",
+        description="Hoyo profundo",
+        channel="email",
+        email="ana@example.org",
+        language="es",
+    )
+    response = client.post("/report/pothole/", fields)
+    assert response.status_code == 302
+    created = ServiceRequest.objects.get()
+    assert created.requester_language == "es"
+    assert created.channel == "web"
+    assert created.attributes == {"size": "small"}
+    confirmation = client.get(response["Location"]).content.decode()
+    assert created.public_id in confirmation
+    assert "Streets and Roads" in confirmation
+    message = OutboxMessage.objects.get(request=created)
+    assert message.language == "es"
+    assert "Bache" in message.body
+    assert f"/requests/{created.public_id}/" in message.body
+
+
+def test_a_rejected_report_keeps_what_was_typed_and_says_what_to_fix(
+    riverton: None, pothole_questions: Service
+) -> None:
+    client = Client()
+    fields = report_fields(client, "pothole", description="Huge hole by the school", channel="sms")
+    response = client.post("/report/pothole/", fields)
+    assert response.status_code == 400
+    errors = error_messages(response.content)
+    assert "This attribute is required." in errors
+    assert "A phone number is needed to send updates by text or phone." in errors
+    assert "Huge hole by the school" in response.content.decode()
+    assert not ServiceRequest.objects.exists()
+
+
+def test_a_point_outside_the_city_gets_a_clear_message(
+    riverton: None, pothole_questions: Service
+) -> None:
+    client = Client()
+    fields = report_fields(client, "pothole", attribute_size="small", lat="44.5")
+    response = client.post("/report/pothole/", fields)
+    assert response.status_code == 400
+    assert any("outside the City of Riverton" in e for e in error_messages(response.content))
+
+
+def test_the_honeypot_swallows_robots(riverton: None, pothole_questions: Service) -> None:
+    client = Client()
+    fields = report_fields(client, "pothole", attribute_size="small", website="http://spam")
+    assert client.post("/report/pothole/", fields).status_code == 302
+    assert not ServiceRequest.objects.exists()
+
+
+def test_the_web_form_shares_the_per_address_limit_with_open311(
+    riverton: None, pothole_questions: Service
+) -> None:
+    cache.set("throttle-count_open311_anon_write_ip-127.0.0.1", 10_000, 60)
+    client = Client()
+    fields = report_fields(client, "pothole", attribute_size="small")
+    response = client.post("/report/pothole/", fields)
+    assert response.status_code == 429
+    assert "many reports" in response.content.decode()
+    assert not ServiceRequest.objects.exists()
+
+
+def test_the_same_attempt_sent_twice_makes_one_request(
+    riverton: None, pothole_questions: Service
+) -> None:
+    client = Client()
+    fields = report_fields(client, "pothole", attribute_size="small")
+    first = client.post("/report/pothole/", fields)
+    second = client.post("/report/pothole/", fields)
+    assert first["Location"] == second["Location"]
+    assert ServiceRequest.objects.count() == 1
+
+
+def test_photos_are_checked_cleaned_and_attached(
+    riverton: None, pothole_questions: Service
+) -> None:
+    client = Client()
+    fields = report_fields(client, "pothole", description="Hole")
+    good = SimpleUploadedFile("hole.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    pdf = SimpleUploadedFile("hole.jpg", b"%PDF-1.4 not really", content_type="image/jpeg")
+    response = client.post("/report/pothole/", {**fields, "photos": [good, pdf]})
+    assert response.status_code == 400  # the size question is unanswered, the pdf refused
+    body = response.content.decode()
+    assert "hole.jpg is not a photo we can open" in body
+    assert "1 photo is kept" in body
+    kept = RequestPhoto.objects.get()
+    again = client.post(
+        "/report/pothole/", {**fields, "attribute_size": "large", "photo_keys": [kept.key]}
+    )
+    assert again.status_code == 302
+    created = ServiceRequest.objects.get()
+    kept.refresh_from_db()
+    assert kept.request == created
+    assert created.media_urls == [f"http://127.0.0.1:8000/photos/{kept.key}.jpg"]
+    served = client.get(f"/photos/{kept.key}.jpg")
+    assert served.status_code == 200
+    stored = Image.open(io.BytesIO(b"".join(served.streaming_content)))  # type: ignore[attr-defined]
+    assert not stored.getexif()
+    status_page = client.get(f"/requests/{created.public_id}/").content.decode()
+    assert f"/photos/{kept.key}-thumb.jpg" in status_page
+
+
+@override_settings(CIVIC311_PHOTO_MAX_BYTES=1000)
+def test_a_photo_too_large_is_refused_with_the_limit(
+    riverton: None, pothole_questions: Service
+) -> None:
+    client = Client()
+    fields = report_fields(client, "pothole", attribute_size="small", description="Hole")
+    big = SimpleUploadedFile("big.jpg", jpeg_with_gps((1200, 900)), content_type="image/jpeg")
+    response = client.post("/report/pothole/", {**fields, "photos": [big]})
+    assert response.status_code == 400
+    assert "big.jpg is larger than 10 MB" in response.content.decode()
+    assert not RequestPhoto.objects.exists()
+
+
+def test_the_status_page_shows_no_personal_data(riverton: None, pothole: Service) -> None:
+    from intake.services import Requester
+
+    created = make_request(
+        pothole,
+        requester=Requester(
+            first_name="Ana", last_name="Zeta", email="ana@example.org", phone="+16085550100"
+        ),
+    )
+    page = Client().get(f"/requests/{created.public_id}/").content.decode()
+    assert created.public_id in page
+    assert "Streets and Roads" in page
+    for personal in ("Ana", "Zeta", "ana@example.org", "5550100"):
+        assert personal not in page
+
+
+def test_following_a_request_subscribes_the_resident(riverton: None, pothole: Service) -> None:
+    created = make_request(pothole)
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    response = client.post(
+        f"/requests/{created.public_id}/follow/", {"email": "vecina@example.org"}
+    )
+    assert response.status_code == 302
+    follower = Follower.objects.get(request=created)
+    assert follower.email == "vecina@example.org"
+    assert follower.language == "es"
+    bad = client.post(f"/requests/{created.public_id}/follow/", {"email": "nope"})
+    assert bad.status_code == 400
+
+
+def test_nearby_open_requests_are_offered_before_submitting(
+    riverton: None, pothole: Service
+) -> None:
+    existing = make_request(pothole)
+    partial = Client().get("/report/pothole/nearby/?lat=43.0701&long=-89.4001").content.decode()
+    assert existing.public_id in partial
+    assert "Follow it instead" in partial
+    far = Client().get("/report/pothole/nearby/?lat=43.1&long=-89.35").content.decode()
+    assert existing.public_id not in far
+
+
+def test_sensitive_requests_are_shown_only_to_the_block(riverton: None, pothole: Service) -> None:
+    pothole.is_sensitive = True
+    pothole.save()
+    created = make_request(pothole, address="1234 Oak Street")
+    features = Client().get("/requests/map.geojson").json()["features"]
+    (feature,) = [f for f in features if f["properties"]["reference"] == created.public_id]
+    long, lat = feature["geometry"]["coordinates"]
+    assert (long, lat) != (-89.40, 43.07)
+    assert abs(long + 89.40) < 0.003
+    assert abs(lat - 43.07) < 0.002
+    listing = Client().get("/requests/").content.decode()
+    assert "1234 Oak Street" not in listing
+    assert "Oak Street" in listing
+
+
+def test_the_public_list_filters_and_pages(
+    riverton: None, pothole: Service, missed_trash: Service
+) -> None:
+    for _ in range(3):
+        make_request(pothole)
+    make_request(missed_trash)
+    client = Client()
+    assert "4 requests" in client.get("/requests/").content.decode()
+    assert "3 requests" in client.get("/requests/?service=pothole").content.decode()
+    assert "0 requests" in client.get("/requests/?status=closed").content.decode()
+    assert client.get("/requests/?page=999").status_code == 200
+
+
+def test_reference_lookup_from_home(riverton: None, pothole: Service) -> None:
+    created = make_request(pothole)
+    client = Client()
+    found = client.get(f"/requests/lookup/?reference={created.public_id.lower()}")
+    assert found["Location"] == f"/requests/{created.public_id}/"
+    missing = client.get("/requests/lookup/?reference=99-999999", follow=True)
+    assert "could not find a request" in missing.content.decode()
+
+
+def test_service_search_and_description_suggestions(db: None, pothole_questions: Service) -> None:
+    client = Client()
+    assert "Pothole" in client.get("/report/?q=pothole").content.decode()
+    assert "No service matches" in client.get("/report/?q=zzzz").content.decode()
+    spanish = Client(HTTP_ACCEPT_LANGUAGE="es").get("/report/?q=bache").content.decode()
+    assert "Bache" in spanish
