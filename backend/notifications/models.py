@@ -30,17 +30,38 @@ class MessageKind(models.TextChoices):
     SURVEY = "survey", "How did we do?"
     AT_RISK = "at_risk", "Promise at risk (to supervisors)"
     ESCALATED = "escalated", "Not acknowledged in time (to supervisors)"
+    QA_ASSIGNED = "qa_assigned", "Review assigned (to a QA reviewer)"
+    QA_SUBMITTED = "qa_submitted", "Evaluation ready (to the agent)"
+    QA_DISPUTE_DECIDED = "qa_dispute_decided", "Dispute decided (to the agent)"
 
 
 class OutboxMessage(models.Model):
     """One message to one recipient. At most one per event, channel and recipient."""
 
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Empty only for messages to staff about QA, which belong to an evaluation instead.
     request = models.ForeignKey(
-        ServiceRequest, on_delete=models.PROTECT, related_name="outbox_messages"
+        ServiceRequest,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outbox_messages",
     )
     event = models.ForeignKey(  # indexed by the unique constraint, which starts with it
-        RequestEvent, on_delete=models.PROTECT, related_name="outbox_messages", db_index=False
+        RequestEvent,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outbox_messages",
+        db_index=False,
+    )
+    evaluation = models.ForeignKey(  # indexed by the QA unique constraint, which starts with it
+        "qa.Evaluation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     kind = models.CharField(max_length=20, choices=MessageKind.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices)
@@ -66,7 +87,12 @@ class OutboxMessage(models.Model):
             models.UniqueConstraint(
                 fields=["event", "kind", "channel", "recipient"],
                 name="one_message_per_event_kind_recipient",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "kind", "recipient"],
+                condition=models.Q(evaluation__isnull=False),
+                name="one_qa_message_per_evaluation_kind_recipient",
+            ),
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
 

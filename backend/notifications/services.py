@@ -142,7 +142,7 @@ def outbox_enqueue_for_event(
             )
         )
     messages += _survey_messages(kind, service_request, event, now)
-    return _save_and_queue(messages)
+    return save_and_queue(messages)
 
 
 _subscriptions: tuple[float, list[WebhookSubscription]] | None = None
@@ -226,10 +226,10 @@ def outbox_enqueue_staff_alert(
         )
         for user in supervisors
     ]
-    return _save_and_queue(messages)
+    return save_and_queue(messages)
 
 
-def _save_and_queue(messages: list[OutboxMessage]) -> list[OutboxMessage]:
+def save_and_queue(messages: list[OutboxMessage]) -> list[OutboxMessage]:
     """Store the messages now; wake the dispatcher once the transaction has committed."""
     created = OutboxMessage.objects.bulk_create(messages)
     if created:
@@ -296,7 +296,7 @@ def outbox_deliver(*, message_id: int) -> DeliveryOutcome:
     """Send one message if it is due and nobody else is sending it."""
     with transaction.atomic():
         message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("request")
             .filter(pk=message_id, status=MessageStatus.PENDING)
             .first()
@@ -333,13 +333,19 @@ RESIDENT_CHANNELS = {
     Channel.EMAIL: InteractionKind.EMAIL_SENT,
     Channel.SMS: InteractionKind.SMS_SENT,
 }
-STAFF_KINDS = {MessageKind.AT_RISK, MessageKind.ESCALATED}
+STAFF_KINDS = {
+    MessageKind.AT_RISK,
+    MessageKind.ESCALATED,
+    MessageKind.QA_ASSIGNED,
+    MessageKind.QA_SUBMITTED,
+    MessageKind.QA_DISPUTE_DECIDED,
+}
 
 
 def _record_sent(message: OutboxMessage) -> None:
     """What reached a resident is an interaction too (automatic: no agent to score)."""
     kind = RESIDENT_CHANNELS.get(message.channel)  # type: ignore[call-overload]
-    if kind is None or message.kind in STAFF_KINDS:
+    if kind is None or message.kind in STAFF_KINDS or message.request is None:
         return
     interaction_record(
         kind=kind,

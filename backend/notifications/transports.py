@@ -44,7 +44,8 @@ class EmailTransport:
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.recipient],
             # The same Message-ID on a repeat lets the receiving side drop a duplicate.
-            headers={"Message-ID": reference, "X-Civic311-Request": message.request.public_id},
+            headers={"Message-ID": reference}
+            | ({"X-Civic311-Request": message.request.public_id} if message.request else {}),
         )
         try:
             email.send(fail_silently=False)

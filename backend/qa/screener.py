@@ -133,6 +133,8 @@ class Rules:
     phrases: tuple[_Phrase, ...]
     identity: re.Pattern[str]
     pejorative: re.Pattern[str]
+    # (starts with the group, pattern): those that do are tried only where a group is named.
+    group_patterns: tuple[tuple[bool, re.Pattern[str]], ...]
     window: int
     reported_speech: re.Pattern[str]
     slur_digests: frozenset[str]
@@ -153,6 +155,30 @@ def _alternation(terms: Iterable[str]) -> re.Pattern[str]:
     return _compile(r"\b(?:" + "|".join(ordered) + r")\b")
 
 
+def _groups(c5: dict[str, Any]) -> list[str]:
+    """Identity terms, identity words with any word for people, and pointing phrases."""
+    adjectives = "|".join(sorted(c5.get("identity_adjectives", []), key=len, reverse=True))
+    nouns = "|".join(c5.get("people_nouns", []))
+    combined = [f"(?:{adjectives})\\s+(?:{nouns})"] if adjectives and nouns else []
+    return [*c5["identity_terms"], *combined, *c5.get("group_references", [])]
+
+
+def _group_patterns(c5: dict[str, Any]) -> tuple[tuple[bool, re.Pattern[str]], ...]:
+    ordered = sorted(_groups(c5), key=len, reverse=True)
+    parts = {
+        "group": r"\b(?:" + "|".join(ordered) + r")\b",
+        "dehumanising": "|".join(c5.get("dehumanising", [])) or "(?!)",
+        "traits": "|".join(c5.get("traits", [])) or "(?!)",
+    }
+    compiled = []
+    for pattern in c5.get("group_patterns", []):
+        expanded = pattern.replace("{dehumanising}", parts["dehumanising"])
+        expanded = expanded.replace("{traits}", parts["traits"])
+        expanded = expanded.replace("{group}", parts["group"])
+        compiled.append((pattern.startswith("{group}"), _compile(expanded)))
+    return tuple(compiled)
+
+
 def load_rules(data: dict[str, Any]) -> Rules:
     c5 = data["c5"]
     return Rules(
@@ -169,8 +195,9 @@ def load_rules(data: dict[str, Any]) -> Rules:
             )
             for p in data["phrase"]
         ),
-        identity=_alternation(c5["identity_terms"]),
+        identity=_alternation(_groups(c5)),
         pejorative=_alternation(c5["pejorative_terms"]),
+        group_patterns=_group_patterns(c5),
         window=int(c5["window_words"]),
         reported_speech=_compile(c5["reported_speech"]),
         slur_digests=frozenset(c5["slur_sha256"]),
@@ -250,10 +277,35 @@ def _inside_quotes(sentence: str, position: int) -> bool:
     return straight or curly
 
 
+def _group_flag(rules: Rules, offset: int, sentence: str, start: int, end: int) -> Flag:
+    return Flag(
+        "C5",
+        "c5-group-pejorative",
+        offset + start,
+        offset + end,
+        sentence[start:end],
+        "critical",
+        rules.group_explanation,
+        rules.group_suggestion,
+    )
+
+
 def _group_flags(rules: Rules, offset: int, sentence: str) -> Iterable[Flag]:
     identities = list(rules.identity.finditer(sentence))
     if not identities:
         return
+    reported = rules.reported_speech.search(sentence) is not None
+    # Sentence shapes first (exclusion, dehumanising, generic statements about a group).
+    for at_group, pattern in rules.group_patterns:
+        found = (
+            [pattern.match(sentence, who.start()) for who in identities]
+            if at_group
+            else [pattern.search(sentence)]
+        )
+        for m in found:
+            if m and not (reported and _inside_quotes(sentence, m.start())):
+                yield _group_flag(rules, offset, sentence, m.start(), m.end())
+                return
     pejoratives = list(rules.pejorative.finditer(sentence))
     for who in identities:
         for bad in pejoratives:
@@ -265,16 +317,7 @@ def _group_flags(rules: Rules, offset: int, sentence: str) -> Iterable[Flag]:
             if _inside_quotes(sentence, who.start()) and rules.reported_speech.search(sentence):
                 continue
             start, end = min(who.start(), bad.start()), max(who.end(), bad.end())
-            yield Flag(
-                "C5",
-                "c5-group-pejorative",
-                offset + start,
-                offset + end,
-                sentence[start:end],
-                "critical",
-                rules.group_explanation,
-                rules.group_suggestion,
-            )
+            yield _group_flag(rules, offset, sentence, start, end)
             return
 
 

@@ -20,7 +20,7 @@ from core.errors import InvalidInput
 from intake.models import ServiceRequest
 from intake.policies import ensure
 from interactions.models import Interaction, InteractionKind
-from qa import policies
+from qa import notices, policies
 from qa.models import (
     NOT_APPLICABLE,
     POINTS,
@@ -320,6 +320,7 @@ def sampling_period_draw(*, period: SamplingPeriod, now: datetime | None = None)
                         )
                     )
     Evaluation.objects.bulk_create(created)
+    notices.reviewers_told_of_assignments(created)
     locked.drawn_at = locked.revealed_at = now
     locked.save(update_fields=["drawn_at", "revealed_at"])
     return len(created)
@@ -458,6 +459,8 @@ def evaluation_submit(
         if goes_to_agent
         else None,
     )
+    if goes_to_agent:
+        notices.agent_told_of_submission(locked)
     return locked
 
 
@@ -520,6 +523,7 @@ def evaluation_arbitrate(
         arbitrated_by=arbiter,
         arbitration_note=note.strip()[:2000],
     )
+    notices.agent_told_of_decision(locked, rescored=answers is not None)
     return locked
 
 
@@ -571,7 +575,7 @@ def calibration_session_create(
     )
     session.interactions.set(interactions)
     session.participants.set(participants)
-    Evaluation.objects.bulk_create(
+    created = Evaluation.objects.bulk_create(
         Evaluation(
             interaction=i,
             rubric=session.rubric,
@@ -584,6 +588,7 @@ def calibration_session_create(
         for p in participants
         if p.pk != i.agent_id
     )
+    notices.reviewers_told_of_assignments(created)
     return session
 
 

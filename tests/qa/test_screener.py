@@ -101,3 +101,32 @@ def test_command_reads_lines_and_writes_json_lines(monkeypatch: pytest.MonkeyPat
     }
     assert rows[1]["politeness"] > 0.5
     assert all(0 <= row["politeness"] <= 1 for row in rows)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "People like them have no place on this block.",  # a group pointed at, excluded
+        "Keep those migrants away from the playground.",
+        "Gay men shouldn't be allowed near the youth centre.",  # identity word + people noun
+        "Homeless folks are a cancer on downtown.",  # dehumanising shape
+        "Every Mexican on that street is a drug dealer.",
+    ],
+)
+def test_group_remarks_are_found_by_their_shape_not_a_word_list(text: str) -> None:
+    result = screen(text)
+    assert result.blocked
+    assert {f.rule for f in result.flags} == {"c5-group-pejorative"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kick-off for the Muslim youth league is on Saturday; please cone off the car park.",
+        "Deaf residents are able to text 3-1-1 directly.",
+        "Send the foreign-language notices back to the printer for the Spanish corrections.",
+        'The crew removed graffiti that read "keep immigrants out" from the underpass.',
+    ],
+)
+def test_the_same_words_in_ordinary_sentences_are_not_group_remarks(text: str) -> None:
+    assert "C5" not in screen(text).c_ids

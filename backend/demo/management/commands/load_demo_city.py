@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from demo.catalogue import DEMO_PASSWORD
+from demo.qa import demo_qa_load
 from demo.services import demo_city_load
 from intake.models import ServiceRequest
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             call_command("generate_requests", options["requests"], verbosity=options["verbosity"])
             # The demo's history teaches the router and the service classifier, as a city's would.
             call_command("learn_routing", verbosity=options["verbosity"], stdout=self.stdout)
+        if demo_qa_load():
+            self.stdout.write("QA: a month of calls, the weekly samples, reviews, a calibration.")
         self.stdout.write(
             f"Demo city {settings.CIVIC311_CITY_NAME} loaded. Demo logins "
             f"(password for all: {DEMO_PASSWORD}):"
