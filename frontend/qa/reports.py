@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.models import Department
-from intake.models import Service
 from frontend.access import signed_in_staff, staff_page
 from frontend.forms import UswdsForm
+from intake.models import Service
 from qa import policies, selectors, workspace
 from qa.models import SamplingPeriod
 from qa.sampling import key_matches
