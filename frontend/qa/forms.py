@@ -140,7 +140,6 @@ class CoachingForm(UswdsForm):
     )
     text = forms.CharField(
         label=_("Coaching note"),
-        required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -150,7 +150,7 @@ def heat_map(rows: list[dict[str, Any]], by: str) -> dict[str, Any]:
             level = min(HEAT_LEVELS - 1, int(cell["fail_rate"] * HEAT_LEVELS)) if cell else None
             line.append({"cell": cell, "level": level})
         table.append({"c_id": c_id, "cells": line})
-    return {"columns": [names.get(c, c) or _("none") for c in columns], "rows": table}
+    return {"columns": [names.get(c, c) or _("Not recorded") for c in columns], "rows": table}
 
 
 @staff_page(policies.sees_team_reports)

@@ -96,6 +96,7 @@ def _page(
         "agent_name": agent.get_full_name() or agent.username if agent else "",
         "items": items,
         "answers": {a.item_id: a for a in evaluation.answers.all()},
+        "failing": selectors.FAILING,
         "blind": evaluation.stratum == Stratum.CALIBRATION,
         "scoring": scoring,
         "responding": _may_respond(user, evaluation),
@@ -227,7 +228,8 @@ def coach(request: HttpRequest, pk: int) -> HttpResponse:
     if agent is None:
         raise Http404(_("This interaction has no agent to coach."))
     form = forms.CoachingForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        return _page(request, found, status=400, coaching_form=form)
     try:
         services.coaching_note_add(
             agent=agent,

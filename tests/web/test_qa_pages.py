@@ -240,3 +240,12 @@ def test_a_drawn_week_is_re_derived_from_its_revealed_key(world: QaWorld, pothol
     page = client.get(f"/qa/sampling/{period.pk}/").content.decode()
     assert "Sample re-derived from the key is the one drawn" in page
     assert "qa-tag--critical" not in page
+
+
+def test_the_workspace_works_in_spanish(world: QaWorld) -> None:
+    client = _client(world.reviewer)
+    client.cookies["civic311_language"] = "es"
+    for path in ["/qa/", "/qa/reviews/", f"/qa/evaluations/{world.evaluation.pk}/", "/qa/rubric/"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert '<html lang="es">' in response.content.decode()
