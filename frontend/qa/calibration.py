@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from core.errors import InvalidInput
 from frontend.access import signed_in_staff, staff_page
 from frontend.forms import UswdsForm
 from frontend.qa.forms import item_choices, refuse
+from interactions.models import Interaction
 from interactions.selectors import interactions_visible_to
 from qa import policies, selectors, services
 from qa.models import CalibrationSession, EvaluationAnswer, EvaluationStatus
@@ -55,14 +57,7 @@ class SessionForm(UswdsForm):
         participants = self.fields["participants"]
         assert isinstance(interactions, forms.ChoiceField)
         assert isinstance(participants, forms.ChoiceField)
-        interactions.choices = [
-            (
-                pk,
-                f"{i.get_kind_display()}, {i.started_at:%Y-%m-%d %H:%M}"
-                + (f" · {i.service.name}" if i.service else ""),
-            )
-            for pk, i in self.candidates.items()
-        ]
+        interactions.choices = [(pk, _candidate_label(i)) for pk, i in self.candidates.items()]
         self.reviewers = {
             u.username: u
             for u in User.objects.filter(
@@ -72,6 +67,18 @@ class SessionForm(UswdsForm):
         participants.choices = [
             (name, u.get_full_name() or name) for name, u in self.reviewers.items()
         ]
+
+
+def _candidate_label(interaction: Interaction) -> str:
+    """Kind, local time, service and the screener's flags: enough to pick a mix."""
+    parts = [
+        f"{interaction.get_kind_display()}, {localtime(interaction.started_at):%Y-%m-%d %H:%M}"
+    ]
+    if interaction.service:
+        parts.append(interaction.service.name)
+    if interaction.flagged_c_ids:
+        parts.append(_("flags %(c_ids)s") % {"c_ids": ", ".join(interaction.flagged_c_ids)})
+    return " · ".join(parts)
 
 
 def _session(user: User, pk: int) -> CalibrationSession:

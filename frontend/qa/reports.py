@@ -25,7 +25,7 @@ from qa.models import SamplingPeriod
 from qa.sampling import key_matches
 
 HEAT_LEVELS = 6
-CHARTJS = "vendor/chart.js-4.6.1"  # self-hosted, MIT (frontend/README.md)
+CHARTJS = "vendor/chart.js-4.6.1"  # npm chart.js 4.6.1, the UMD build and its MIT licence
 
 
 class ReportForm(UswdsForm):

@@ -4,6 +4,7 @@ blind calibration with three reviewers, and axe-core plus screenshots on every Q
 from typing import Any
 
 import pytest
+from django.utils.timezone import localtime
 from playwright.sync_api import Page
 
 from accounts.models import User
@@ -107,7 +108,7 @@ def test_blind_calibration_hides_the_agreement_until_the_last_reviewer_submits(
     admin = _as(offline, server, world.qa_admin)
     admin.goto(f"{server}/qa/calibration/new/")
     admin.fill("#id_title", "Week 44 calls")
-    admin.click(f"label:has-text('{world.call.started_at:%Y-%m-%d %H:%M}')")
+    admin.click(f"label:has-text('{localtime(world.call.started_at):%Y-%m-%d %H:%M}')")
     for reviewer in world.reviewers:
         admin.click(f"label:text-is('{reviewer.get_full_name()}')")
     assert_accessible(admin)
