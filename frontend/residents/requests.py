@@ -166,6 +166,8 @@ def recent_geojson(request: HttpRequest) -> JsonResponse:
     """The map's data: the same filters, at most MAP_LIMIT points, sensitive ones blurred."""
     requests = public.public_requests(_filters(request), days=settings.CIVIC311_PUBLIC_MAP_DAYS)
     features = []
+    names: dict[int, str] = {}
+    statuses: dict[str, str] = {}
     for r in requests[:MAP_LIMIT]:
         point = public.public_point(r)
         if point is None:
@@ -179,8 +181,10 @@ def recent_geojson(request: HttpRequest) -> JsonResponse:
                 },
                 "properties": {
                     "reference": r.public_id,
-                    "service": catalogue.card(r.service).name,
-                    "status": status_name(r.status),
+                    "service": names.get(r.service_id)
+                    or names.setdefault(r.service_id, catalogue.card(r.service).name),
+                    "status": statuses.get(r.status)
+                    or statuses.setdefault(r.status, status_name(r.status)),
                     "open": r.closed_at is None,
                 },
             }
