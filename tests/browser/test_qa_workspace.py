@@ -4,6 +4,7 @@ blind calibration with three reviewers, and axe-core plus screenshots on every Q
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from django.utils.timezone import localtime
 from playwright.sync_api import Page
 
@@ -156,19 +157,28 @@ PAGES_BY_ROLE = {
         "/qa/reviews/",
         "/qa/evaluations/{evaluation}/",
         "/qa/calibration/",
+        "/qa/calibration/{session}/",
         "/qa/scorecards/",
         "/qa/rubric/",
     ],
-    "agent": ["/qa/mine/", "/qa/scorecards/"],
+    "agent": ["/qa/mine/", "/qa/evaluations/{earlier}/", "/qa/scorecards/"],
     "supervisor": [
         "/qa/disputes/",
         "/qa/patterns/",
         "/qa/patterns/?by=month",
+        "/qa/evaluations/{disputed}/",
         "/qa/sampling/",
+        "/qa/sampling/{period}/",
         "/qa/workload/",
         "/qa/scorecards/?by=department",
     ],
-    "qa_admin": ["/qa/", "/qa/calibration/new/", "/qa/scorecards/", "/qa/evaluations/{earlier}/"],
+    "qa_admin": [
+        "/qa/",
+        "/qa/calibration/new/",
+        "/qa/calibration/{session}/agreement/",
+        "/qa/scorecards/",
+        "/qa/evaluations/{earlier}/",
+    ],
 }
 
 
@@ -176,8 +186,23 @@ PAGES_BY_ROLE = {
 def test_every_qa_page_passes_axe_at_both_sizes(
     live_server: Any, offline: OfflinePage, world: QaWorld, viewport: Any
 ) -> None:
-    services.sampling_open_current_and_draw_past()
-    ids = {"evaluation": world.evaluation.pk, "earlier": world.earlier[0].pk}
+    period = services.sampling_period_open(day=timezone.localdate())
+    disputed = services.evaluation_dispute(
+        evaluation=world.earlier[1], agent=world.agent, reason="The caller was quoted."
+    )
+    session = services.calibration_session_create(
+        title="Axe",
+        created_by=world.qa_admin,
+        interactions=[world.call],
+        participants=world.reviewers,
+    )
+    ids = {
+        "evaluation": world.evaluation.pk,
+        "earlier": world.earlier[0].pk,
+        "disputed": disputed.pk,
+        "period": period.pk,
+        "session": session.pk,
+    }
     for role, paths in PAGES_BY_ROLE.items():
         page = _as(offline, live_server.url, getattr(world, role), viewport)
         for path in paths:
