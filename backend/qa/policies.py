@@ -29,3 +29,12 @@ def can_arbitrate(user: User, evaluation: Evaluation) -> bool:
     if agent_id == user.pk or evaluation.reviewer_id == user.pk:
         return False  # nobody judges their own case
     return is_qa_admin(user) or supervises(user, agent_id)
+
+
+def can_coach(user: User, agent_id: int | None, evaluation: Evaluation | None = None) -> bool:
+    """Coaching notes come from the agent's supervisor, their reviewer or QA."""
+    return (
+        is_qa_admin(user)
+        or supervises(user, agent_id)
+        or (evaluation is not None and evaluation.reviewer_id == user.pk)
+    )

@@ -347,3 +347,30 @@ def pattern_report(*, start: date, end: date, by: str = "service") -> list[dict[
         for r in rows
     ]
     return sorted(report, key=lambda r: (-r["failed"], r["c_id"]))
+
+
+# --- For the workspace pages (frontend/qa) ----------------------------------------------------
+
+
+def drawn_by_period(period_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """{period id: {stratum: evaluations drawn}}: what each week's draw produced."""
+    drawn: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Evaluation.objects.filter(period_id__in=period_ids)
+        .values("period_id", "stratum")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        drawn[row["period_id"]][row["stratum"]] = row["n"]
+    return drawn
+
+
+def calibration_sessions_visible_to(user: User) -> QuerySet[CalibrationSession]:
+    """QA admins see every session; everyone else the ones they take part in."""
+    sessions = CalibrationSession.objects.order_by("-created_at", "pk")
+    return sessions if policies.is_qa_admin(user) else sessions.filter(participants=user)
+
+
+def calibration_agreement_visible(session: CalibrationSession, user: User) -> bool:
+    """Blind until everyone has submitted (QA admins watch it fill in)."""
+    return calibration_is_complete(session) or policies.is_qa_admin(user)

@@ -536,9 +536,7 @@ def coaching_note_add(
     evaluation: Evaluation | None = None,
 ) -> CoachingNote:
     ensure(
-        policies.is_qa_admin(author)
-        or policies.supervises(author, agent.pk)
-        or (evaluation is not None and evaluation.reviewer_id == author.pk),
+        policies.can_coach(author, agent.pk, evaluation),
         "Coaching notes come from the agent's supervisor, their reviewer or QA.",
     )
     valid = {f"C{n}" for n in range(1, 13)}
