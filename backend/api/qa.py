@@ -21,6 +21,9 @@ from qa import policies, selectors, services, workspace
 from qa.models import CalibrationSession, Evaluation, SamplingPeriod
 
 MAX_LISTED = 500
+# The workspace's own short lists (at most MAX_LISTED, soonest first) are neither paged nor
+# filtered, and the schema must say so.
+UNPAGED: dict[str, Any] = {"pagination_class": None, "filter_backends": []}
 
 
 class NewestAssignedFirst(CursorPagination):
@@ -139,19 +142,19 @@ class EvaluationViewSet(
         return Response(EvaluationSerializer(shown, many=True).data)
 
     @extend_schema(responses=EvaluationSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], **UNPAGED)
     def assigned(self, request: Request) -> Response:
         """My reviews to do, the soonest due first."""
         return self._listed(workspace.evaluations_assigned_to(_user(request)))
 
     @extend_schema(responses=EvaluationSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], **UNPAGED)
     def mine(self, request: Request) -> Response:
         """Agents: the reviews of my interactions, to acknowledge or dispute."""
         return self._listed(workspace.evaluations_of_agent(_user(request)))
 
     @extend_schema(responses=EvaluationSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], **UNPAGED)
     def disputes(self, request: Request) -> Response:
         """Disputes I may arbitrate (never about my own interaction or review)."""
         return self._listed(workspace.disputes_to_arbitrate(_user(request)))
