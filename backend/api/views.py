@@ -22,6 +22,7 @@ from api import serializers as s
 from api.filters import ServiceRequestFilter
 from api.permissions import CanSeeServiceRequest, IsSupervisorOrAdmin, ReadForStaffWriteForAdmins
 from api.validation import validated
+from core.dbrouter import reading_from_replica
 from core.errors import InvalidInput
 from core.models import Area, Department, WorkUnit
 from intake import policies, selectors, services
@@ -391,6 +392,7 @@ class PerformanceReportView(APIView):
         parameters=[s.ReportQuerySerializer],
         responses=s.PerformanceRowSerializer(many=True),
     )
+    @reading_from_replica()
     def get(self, request: Request) -> Response:
         query = validated(s.ReportQuerySerializer, request.query_params)
         return Response(work_reports.performance_report(**query))
