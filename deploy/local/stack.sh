@@ -27,6 +27,7 @@ APT_PACKAGES=(
   "postgresql-$PG_MAJOR" "postgresql-$PG_MAJOR-postgis-3" "postgresql-$PG_MAJOR-postgis-3-scripts"
   gdal-bin libgdal-dev libgeos-dev libproj-dev redis-server python3-venv make git
   chromium  # headless browser for the end-to-end tests (Playwright drives it)
+  pgbouncer  # the pooler in transaction mode (tests/integration/test_pgbouncer.py)
 )
 
 log() { printf '[stack] %s\n' "$*" >&2; }
