@@ -41,6 +41,7 @@ lint: provision
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
 	PYTHONPATH=backend:. $(VENV)/lint-imports --no-cache
+	@$(MAKE) --no-print-directory lint-deploy
 
 typecheck: provision
 	@$(WITH_ENV) $(VENV)/mypy backend routing frontend tests manage.py $(wildcard bench/*.py bench/*/*.py)
@@ -54,6 +55,11 @@ test-fast: provision
 test: lint typecheck
 	@$(WITH_ENV) $(VENV)/python manage.py makemigrations --check --dry-run
 	@$(WITH_ENV) $(VENV)/pytest $(PYTEST_ARGS)
+
+# Kubernetes manifests and the compose file against their schemas, offline.
+.PHONY: lint-deploy
+lint-deploy: provision
+	$(VENV)/python deploy/k8s/validate.py
 
 check-deploy: provision
 	@$(WITH_ENV) CIVIC311_ENV=production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \

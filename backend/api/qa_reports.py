@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from api.permissions import IsStaffMember
 from api.permissions import request_user as _user
 from api.validation import validated
+from core.dbrouter import reading_from_replica
 from qa import policies, selectors, statistics, workspace
 from qa.screener import screen
 
@@ -55,6 +56,7 @@ class ScorecardView(APIView):
     permission_classes = [IsStaffMember]
 
     @extend_schema(parameters=REPORT_PARAMS, responses=OpenApiTypes.OBJECT)
+    @reading_from_replica()
     def get(self, request: Request) -> Response:
         user = _user(request)
         params = _report_params(request)

@@ -1,6 +1,5 @@
 """Staff API views: thin, they validate input and call the domain's services and selectors."""
 
-from datetime import timedelta
 from typing import Any, cast
 
 from django.db.models import QuerySet
@@ -22,6 +21,7 @@ from api.audited import AuditedWritesMixin
 from api.filters import ServiceRequestFilter
 from api.permissions import CanSeeServiceRequest, IsSupervisorOrAdmin, ReadForStaffWriteForAdmins
 from api.validation import validated
+from core.dbrouter import reading_from_replica
 from core.errors import InvalidInput
 from core.models import Area, Department, WorkUnit
 from intake import policies, selectors, services
@@ -378,6 +378,7 @@ class PerformanceReportView(APIView):
         parameters=[s.ReportQuerySerializer],
         responses=s.PerformanceRowSerializer(many=True),
     )
+    @reading_from_replica()
     def get(self, request: Request) -> Response:
         query = validated(s.ReportQuerySerializer, request.query_params)
         return Response(work_reports.performance_report(**query))

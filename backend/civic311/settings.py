@@ -509,3 +509,43 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# --- Several hosts (issue 18): read replicas, PgBouncer, Redis Sentinel, one beat ---
+# Kept in one block; the helpers and their rules are in civic311/cluster.py.
+from typing import cast  # noqa: E402
+
+from civic311 import cluster  # noqa: E402
+
+# Read-only views that opt in (core.dbrouter.reading_from_replica) read from these.
+DATABASES.update(cluster.replica_databases(DATABASES["default"]))
+CIVIC311_READ_REPLICAS = [alias for alias in DATABASES if alias.startswith("replica")]
+if ENVIRONMENT == "test":
+    # A second connection to the test database, for tests that turn replica reads on.
+    DATABASES["replica-test"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["core.dbrouter.ReplicaRouter"]
+# A client that wrote reads from the primary for this long, so it sees its own report.
+CIVIC311_READ_YOUR_WRITES_SECONDS = env_int("CIVIC311_READ_YOUR_WRITES_SECONDS", 10)
+# Before django-axes, which asks to be last.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "core.dbrouter.ReadYourWritesMiddleware"
+)
+
+# Redis behind Sentinel: REDIS_SENTINELS=host:port,... and REDIS_SENTINEL_MASTER.
+REDIS_SENTINELS = cluster.sentinels()
+REDIS_SENTINEL_MASTER = cluster.sentinel_master()
+if REDIS_SENTINELS:
+    CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", cluster.sentinel_broker_url(REDIS_SENTINELS))
+    cast(dict[str, Any], CELERY_BROKER_TRANSPORT_OPTIONS)["master_name"] = REDIS_SENTINEL_MASTER
+    if "CACHE_URL" not in os.environ:
+        CACHES["default"] = cluster.sentinel_cache(
+            REDIS_SENTINELS,
+            REDIS_SENTINEL_MASTER,
+            db=2 if ENVIRONMENT == "test" else 1,
+            key_prefix=f"civic311-{ENVIRONMENT}",
+        )
+
+# Celery beat holds this Redis lock while it sends (core.beat.LockedScheduler).
+CIVIC311_BEAT_LOCK_URL = env_str("CIVIC311_BEAT_LOCK_URL", REDIS_URL)
+CIVIC311_BEAT_LOCK_SECONDS = env_int("CIVIC311_BEAT_LOCK_SECONDS", 30)
+CELERY_BEAT_SCHEDULER = "core.beat:LockedScheduler"
+# --- end of the several-hosts block ---

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.dbrouter import reading_from_replica
 from core.errors import InvalidInput, RateLimited
 from core.parsers import JSONObjectParser
 from intake.commands import IntakeCommand, Location, LocationFields, Requester
@@ -143,6 +144,7 @@ class ServiceDefinitionView(Open311View):
 class RequestListView(Open311View):
     xml_root = "service_requests"
 
+    @reading_from_replica()
     def get(self, request: Request, format: str | None = None) -> Response:
         query = request.query_params
         extensions = params.text(query, "extensions").lower() == "true"
@@ -265,6 +267,7 @@ class RequestListView(Open311View):
 class RequestDetailView(Open311View):
     xml_root = "service_requests"
 
+    @reading_from_replica()
     def get(self, request: Request, service_request_id: str, format: str | None = None) -> Response:
         extensions = params.text(request.query_params, "extensions").lower() == "true"
         found = (

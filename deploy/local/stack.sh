@@ -29,6 +29,7 @@ APT_PACKAGES=(
   chromium  # headless browser for the end-to-end tests (Playwright drives it)
   nginx-light openssl  # the TLS proxy of `make run-production` / `make check-deploy`
   gettext  # makemessages / compilemessages for the Spanish catalogue
+  pgbouncer  # the pooler in transaction mode (tests/integration/test_pgbouncer.py)
 )
 
 log() { printf '[stack] %s\n' "$*" >&2; }
