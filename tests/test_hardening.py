@@ -216,3 +216,21 @@ def test_a_repeat_send_of_one_outbox_message_carries_the_same_message_id(
     ids = [m.extra_headers["Message-ID"] for m in mailoutbox]  # type: ignore[attr-defined]
     assert first == again == ids[-1] == ids[-2]
     assert str(message.key) in first
+
+
+def test_the_report_form_reads_photos_up_to_its_own_limit_and_refuses_more_unread(
+    client: Client, settings: Settings
+) -> None:
+    settings.CIVIC311_MAX_BODY_BYTES = 1000
+    settings.CIVIC311_MAX_REPORT_BODY_BYTES = 20_000
+
+    def upload(size: int) -> dict[str, object]:
+        return {"photos": SimpleUploadedFile("photo.jpg", b"x" * size)}
+
+    # Within the form's own limit the body is read and the form answers (not a 413).
+    assert client.post("/report/pothole/", upload(5000)).status_code != 413
+    response = client.post("/report/pothole/", upload(30_000))
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("text/html")
+    # Every other path keeps the small limit.
+    assert client.post("/api/v1/auth/token/", upload(5000)).status_code == 413

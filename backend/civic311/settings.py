@@ -188,6 +188,10 @@ if _media_bucket:
 # Photos: how many per report, and the largest file accepted before re-encoding.
 CIVIC311_PHOTOS_PER_REQUEST = env_int("CIVIC311_PHOTOS_PER_REQUEST", 3)
 CIVIC311_PHOTO_MAX_BYTES = env_int("CIVIC311_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+# The largest report form body read at all (photos stream to disk, never to memory): above
+# it the body is refused unread; below it a photo over CIVIC311_PHOTO_MAX_BYTES gets a
+# message and the form keeps what the resident typed (a phone photo can be far larger).
+CIVIC311_MAX_REPORT_BODY_BYTES = env_int("CIVIC311_MAX_REPORT_BODY_BYTES", 64 * 1024 * 1024)
 # Public maps: an XYZ tile template ({z}/{x}/{y}) and its attribution; empty draws the
 # city's own layers (limits, districts, parks, address points) with no tile server at all.
 CIVIC311_BASEMAP_URL = env_str("CIVIC311_BASEMAP_URL", "")
@@ -489,6 +493,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 # by hash. Map tiles in the admin's area editor come from NASA Worldview.
 _DRF_STYLE_ATTRIBUTES = [
     "'sha256-OfgyIBrd+/vP79JdFMYP+re4T+fIenvkrHPD2HZ8/cs='",  # float: right; margin-right: 10px
+    # An empty style attribute (style=""), which scripts leave behind when they clear an
+    # element's inline style (htmx swaps, OpenLayers): it styles nothing.
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
 ]
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
     "rest_framework.renderers.JSONRenderer",

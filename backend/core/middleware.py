@@ -23,7 +23,21 @@ def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
             return HttpResponse(xml, status=413, content_type="text/xml; charset=utf-8")
         body = json.dumps([{"code": 413, "description": description}])
         return HttpResponse(body, status=413, content_type="application/json")
-    return JsonResponse({"detail": description}, status=413)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": description}, status=413)
+    page = (
+        "<!doctype html><html><head><meta charset=utf-8><title>Too large</title></head><body>"
+        f"<h1>Too large</h1><p>{description} Go back and send smaller photos.</p></body></html>"
+    )
+    return HttpResponse(page, status=413, content_type="text/html; charset=utf-8")
+
+
+def body_limit(path: str) -> int:
+    """The residents' report form carries photos (each checked at CIVIC311_PHOTO_MAX_BYTES with
+    a message that keeps what was typed); everything else is small text."""
+    if path.startswith("/report/"):
+        return int(settings.CIVIC311_MAX_REPORT_BODY_BYTES)
+    return int(settings.CIVIC311_MAX_BODY_BYTES)
 
 
 class BodySizeLimitMiddleware:
@@ -31,7 +45,7 @@ class BodySizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = settings.CIVIC311_MAX_BODY_BYTES
+        limit = body_limit(request.path)
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

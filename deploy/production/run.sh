@@ -86,15 +86,16 @@ certificate() {
 }
 
 nginx_conf() {
-  local dir max_body
+  local dir max_body max_report_body
   for dir in log nginx/body nginx/proxy nginx/fastcgi nginx/uwsgi nginx/scgi mail; do
     mkdir -p "$RUN_DIR/$dir"
   done
   chmod -R 1777 "$RUN_DIR/nginx"  # nginx workers run as an unprivileged user
   max_body="${CIVIC311_MAX_BODY_BYTES:-1048576}"
+  max_report_body="${CIVIC311_MAX_REPORT_BODY_BYTES:-67108864}"
   sed -e "s#@RUN_DIR@#$RUN_DIR#g" -e "s#@HTTPS_PORT@#$HTTPS_PORT#g" \
     -e "s#@HTTP_PORT@#$HTTP_PORT#g" -e "s#@GUNICORN_PORT@#$GUNICORN_PORT#g" \
-    -e "s#@MAX_BODY@#$max_body#g" \
+    -e "s#@MAX_BODY@#$max_body#g" -e "s#@MAX_REPORT_BODY@#$max_report_body#g" \
     "$ROOT/deploy/production/nginx.conf.template" >"$RUN_DIR/nginx.conf"
   /usr/sbin/nginx -t -q -c "$RUN_DIR/nginx.conf"
 }
