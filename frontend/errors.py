@@ -1,6 +1,6 @@
 """The product's own error pages (404, 403, 500), in the visitor's language."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 
@@ -9,7 +9,8 @@ from core.views import not_found
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith(("/api/", "/open311/")):
-        return not_found(request, exception)  # those interfaces answer in their own formats
+        # Those interfaces answer in their own formats (which never show the exception).
+        return not_found(request, exception or Http404())
     response = render(request, "404.html", status=404)
     response.civic311_page = True  # type: ignore[attr-defined]
     return response
