@@ -1,135 +1,22 @@
+"""Staff API serializers for service requests and the actions on them. The catalogue's are in
+`api.catalogue`, the queue's in `api.queues`, supervisors' reports in `api.supervision`."""
+
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import Point
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework_gis.fields import GeometryField
 
 from accounts.models import User
 from api.fields import SlugLookupField, StrictCharField
-from core.models import Area, Department, WorkUnit, calendar_errors
+from core.models import Department, WorkUnit
 from intake.commands import IntakeCommand, Location, Requester
 from intake.limits import MAX_DESCRIPTION, MAX_MEDIA_URLS, MAX_NOTE
-from intake.models import (
-    MAX_SERVICE_TARGET,
-    Channel,
-    ContactChannel,
-    Priority,
-    RequestEvent,
-    Service,
-    ServiceAttribute,
-    ServiceRequest,
-)
+from intake.models import Channel, ContactChannel, Priority, RequestEvent, Service, ServiceRequest
 from intake.statuses import OPEN_STATUSES, Status
-from notifications.models import OutboxMessage, ServiceRecoveryTask
-
-# --- Catalogue ---
-
-
-class WorkUnitSerializer(serializers.ModelSerializer[WorkUnit]):
-    class Meta:
-        model = WorkUnit
-        fields = ["id", "slug", "name", "is_active"]
-
-
-class DepartmentSerializer(serializers.ModelSerializer[Department]):
-    units = WorkUnitSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Department
-        fields = [
-            "slug",
-            "name",
-            "public_name",
-            "email",
-            "phone",
-            "working_days",
-            "day_starts_at",
-            "day_ends_at",
-            "is_active",
-            "units",
-        ]
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        # A partial update is checked against the values it leaves as they are.
-        def value(name: str) -> Any:
-            if name in attrs:
-                return attrs[name]
-            if self.instance is not None:
-                return getattr(self.instance, name)
-            return getattr(Department(), name)  # the model's default
-
-        errors = calendar_errors(
-            working_days=value("working_days"),
-            day_starts_at=value("day_starts_at"),
-            day_ends_at=value("day_ends_at"),
-        )
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
-
-
-class ServiceAttributeSerializer(serializers.ModelSerializer[ServiceAttribute]):
-    class Meta:
-        model = ServiceAttribute
-        fields = [
-            "code",
-            "description",
-            "datatype",
-            "datatype_description",
-            "required",
-            "variable",
-            "order",
-            "values",
-        ]
-
-
-# "Service" + the request-body suffix would collide with ServiceRequest in the schema.
-@extend_schema_serializer(component_name="CatalogueService")
-class ServiceSerializer(serializers.ModelSerializer[Service]):
-    attributes = ServiceAttributeSerializer(many=True, read_only=True)
-    default_department = SlugLookupField(
-        slug_field="slug", queryset=Department.objects.all(), allow_null=True, required=False
-    )
-
-    class Meta:
-        model = Service
-        fields = [
-            "code",
-            "name",
-            "description",
-            "group",
-            "keywords",
-            "type",
-            "default_department",
-            "target_value",
-            "target_unit",
-            "is_active",
-            "attributes",
-        ]
-        extra_kwargs = {"target_value": {"max_value": MAX_SERVICE_TARGET}}
-
-
-class AreaSerializer(serializers.ModelSerializer[Area]):
-    geometry = GeometryField()
-
-    class Meta:
-        model = Area
-        fields = ["id", "slug", "name", "kind", "agency", "geometry"]
-
-    def validate_geometry(self, value: Any) -> Any:
-        if isinstance(value, Polygon):
-            value = MultiPolygon(value, srid=value.srid)
-        if not isinstance(value, MultiPolygon):
-            raise serializers.ValidationError("Give a Polygon or MultiPolygon.")
-        if value.srid in (None, 0):
-            value.srid = 4326
-        if not value.valid:
-            raise serializers.ValidationError(f"Invalid geometry: {value.valid_reason}.")
-        return value
-
+from notifications.models import OutboxMessage
 
 # --- Service requests ---
 
@@ -382,60 +269,6 @@ class ServiceSuggestionSerializer(serializers.Serializer[dict[str, Any]]):
     probability = serializers.FloatField()
 
 
-class MisrouteSerializer(serializers.Serializer[dict[str, Any]]):
-    rule = serializers.CharField(source="routed_by_rule")
-    department = serializers.CharField(source="from_department__slug")
-    transfers = serializers.IntegerField()
-    requests = serializers.IntegerField()
-
-
-class RoutingProposalSerializer(serializers.Serializer[dict[str, Any]]):
-    id = serializers.CharField()
-    service = serializers.CharField()
-    department = serializers.CharField()
-    when = serializers.DictField(child=serializers.CharField())
-    outcomes = serializers.IntegerField()
-    contradictions = serializers.IntegerField()
-    first_outcome_at = serializers.DateTimeField(allow_null=True)
-    last_outcome_at = serializers.DateTimeField(allow_null=True)
-    adopted_rules = serializers.ListField(child=serializers.CharField())
-
-
-class QueueCountsSerializer(serializers.Serializer[Any]):
-    total = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    at_risk = serializers.IntegerField()
-    unassigned = serializers.IntegerField()
-    by_status = serializers.DictField(child=serializers.IntegerField())
-
-
-class QueueItemSerializer(ServiceRequestSerializer):
-    at_risk = serializers.SerializerMethodField()
-
-    class Meta(ServiceRequestSerializer.Meta):
-        fields = [*ServiceRequestSerializer.Meta.fields, "at_risk"]
-        read_only_fields = fields
-
-    def get_at_risk(self, obj: ServiceRequest) -> bool:
-        return bool(getattr(obj, "at_risk", False))  # annotated by the queue selector
-
-
-class ClaimNextSerializer(serializers.Serializer[dict[str, Any]]):
-    unit = serializers.SlugField(required=False, allow_null=True, default=None)
-
-
-class BulkStatusSerializer(serializers.Serializer[dict[str, Any]]):
-    requests = serializers.ListField(child=serializers.CharField(max_length=20), max_length=200)
-    status = serializers.ChoiceField(choices=Status.choices)
-    note = StrictCharField(max_length=MAX_NOTE, allow_blank=True, default="")
-    courtesy_override_reason = serializers.CharField(
-        max_length=500,
-        allow_blank=True,
-        default="",
-        help_text="Why a note the courtesy screener flagged (not C5) should be sent as is.",
-    )
-
-
 class PromiseSerializer(serializers.Serializer[dict[str, Any]]):
     promised_at = serializers.DateTimeField()
     reason = StrictCharField(max_length=MAX_NOTE)
@@ -470,55 +303,3 @@ class DeliverySerializer(serializers.ModelSerializer[OutboxMessage]):
             return address.split(":", 1)[-1]
         visible = 3
         return address[:visible] + "…" if len(address) > visible else "…"
-
-
-class RecoveryTaskSerializer(serializers.ModelSerializer[ServiceRecoveryTask]):
-    request = serializers.CharField(source="request.public_id", read_only=True)
-    department = serializers.CharField(source="request.department.slug", read_only=True)
-
-    class Meta:
-        model = ServiceRecoveryTask
-        fields = [
-            "id",
-            "request",
-            "department",
-            "reason",
-            "status",
-            "created_at",
-            "done_at",
-            "outcome",
-        ]
-        read_only_fields = fields
-
-
-class RecoveryDoneSerializer(serializers.Serializer[dict[str, Any]]):
-    outcome = serializers.CharField(max_length=MAX_NOTE)
-
-
-class ReportQuerySerializer(serializers.Serializer[dict[str, Any]]):
-    group_by = serializers.ChoiceField(choices=["department", "service"], default="department")
-    since = serializers.DateTimeField()
-    until = serializers.DateTimeField()
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["since"] >= attrs["until"]:
-            raise serializers.ValidationError({"until": "Must be after since."})
-        return attrs
-
-
-class PerformanceRowSerializer(serializers.Serializer[dict[str, Any]]):
-    department = serializers.CharField(required=False)
-    service = serializers.CharField(required=False)
-    volume = serializers.IntegerField()
-    acknowledge_median_hours = serializers.FloatField(allow_null=True)
-    acknowledge_p90_hours = serializers.FloatField(allow_null=True)
-    resolve_median_hours = serializers.FloatField(allow_null=True)
-    resolve_p90_hours = serializers.FloatField(allow_null=True)
-    within_promise_share = serializers.FloatField(allow_null=True)
-    broken_promises = serializers.IntegerField()
-    transfers_per_request = serializers.FloatField(allow_null=True)
-    reopen_rate = serializers.FloatField(allow_null=True)
-    satisfaction_mean = serializers.FloatField(allow_null=True)
-    survey_answers = serializers.IntegerField()
-    not_courteous = serializers.IntegerField()
-    delivery_failures = serializers.IntegerField()

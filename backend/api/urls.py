@@ -3,20 +3,20 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.routers import DefaultRouter
 
-from api import audit, calls, qa, qa_reports, views
+from api import audit, calls, catalogue, qa, qa_reports, queues, supervision, views
 from core.parsers import JSONObjectParser
 
 router = DefaultRouter()
 router.register("requests", views.ServiceRequestViewSet, basename="request")
-router.register("services", views.ServiceViewSet, basename="service")
-router.register("departments", views.DepartmentViewSet, basename="department")
-router.register("areas", views.AreaViewSet, basename="area")
+router.register("services", catalogue.ServiceViewSet, basename="service")
+router.register("departments", catalogue.DepartmentViewSet, basename="department")
+router.register("areas", catalogue.AreaViewSet, basename="area")
 router.register("calls", calls.CallViewSet, basename="call")
 router.register("commitments", calls.CommitmentViewSet, basename="commitment")
 router.register("qa/evaluations", qa.EvaluationViewSet, basename="evaluation")
 router.register("qa/calibration", qa.CalibrationViewSet, basename="calibration")
 router.register("qa/periods", qa.PeriodViewSet, basename="sampling-period")
-router.register("recovery-tasks", views.RecoveryTaskViewSet, basename="recovery-task")
+router.register("recovery-tasks", supervision.RecoveryTaskViewSet, basename="recovery-task")
 
 urlpatterns = [
     path(
@@ -25,13 +25,19 @@ urlpatterns = [
         ObtainAuthToken.as_view(parser_classes=[FormParser, MultiPartParser, JSONObjectParser]),
         name="api-token",
     ),
-    path("routing/misroutes/", views.MisroutesView.as_view(), name="routing-misroutes"),
-    path("routing/proposals/", views.RoutingProposalsView.as_view(), name="routing-proposals"),
-    path("queues/<slug:department>/", views.QueueView.as_view(), name="queue"),
-    path("queues/<slug:department>/claim-next/", views.ClaimNextView.as_view(), name="claim-next"),
-    path("requests/bulk-status/", views.BulkStatusView.as_view(), name="bulk-status"),
-    path("notifications/failures/", views.DeliveryFailuresView.as_view(), name="delivery-failures"),
-    path("reports/performance/", views.PerformanceReportView.as_view(), name="performance"),
+    path("routing/misroutes/", supervision.MisroutesView.as_view(), name="routing-misroutes"),
+    path(
+        "routing/proposals/", supervision.RoutingProposalsView.as_view(), name="routing-proposals"
+    ),
+    path("queues/<slug:department>/", queues.QueueView.as_view(), name="queue"),
+    path("queues/<slug:department>/claim-next/", queues.ClaimNextView.as_view(), name="claim-next"),
+    path("requests/bulk-status/", queues.BulkStatusView.as_view(), name="bulk-status"),
+    path(
+        "notifications/failures/",
+        supervision.DeliveryFailuresView.as_view(),
+        name="delivery-failures",
+    ),
+    path("reports/performance/", supervision.PerformanceReportView.as_view(), name="performance"),
     path("qa/scorecards/", qa_reports.ScorecardView.as_view(), name="qa-scorecards"),
     path("qa/patterns/", qa_reports.PatternView.as_view(), name="qa-patterns"),
     path("qa/rubric/", qa_reports.RubricView.as_view(), name="qa-rubric"),
@@ -40,7 +46,7 @@ urlpatterns = [
     path("qa/sample-size/", qa_reports.SampleSizeView.as_view(), name="qa-sample-size"),
     path(
         "reports/performance.csv",
-        views.PerformanceReportCsvView.as_view(),
+        supervision.PerformanceReportCsvView.as_view(),
         name="performance-csv",
     ),
     path("audit/requests/<str:id>/", audit.RequestAuditView.as_view(), name="audit-request"),
