@@ -29,3 +29,17 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("not_text")
         return super().to_internal_value(data)
+
+
+class CourtesyOverrideReasonField(StrictCharField):
+    """Why a note the courtesy screener flagged (not C5) should be sent as is: every action
+    that sends a public note accepts the same reason, with the same limits."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault(
+            "help_text", "Why a note the courtesy screener flagged (not C5) should be sent as is."
+        )
+        super().__init__(**kwargs)

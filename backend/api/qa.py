@@ -17,7 +17,7 @@ from api.permissions import IsStaffMember
 from api.permissions import request_user as _user
 from api.validation import validated
 from interactions.models import Interaction
-from qa import policies, selectors, services, workspace
+from qa import selectors, services, workspace
 from qa.models import CalibrationSession, Evaluation, SamplingPeriod
 
 MAX_LISTED = 500
@@ -268,9 +268,7 @@ class CalibrationViewSet(
     def get_queryset(self) -> QuerySet[CalibrationSession]:
         if getattr(self, "swagger_fake_view", False):
             return CalibrationSession.objects.none()
-        user = _user(self.request)
-        sessions = CalibrationSession.objects.order_by("-created_at", "pk")
-        return sessions if policies.is_qa_admin(user) else sessions.filter(participants=user)
+        return selectors.calibration_sessions_visible_to(_user(self.request))
 
     @extend_schema(request=CalibrationCreateSerializer, responses={201: CalibrationSerializer})
     def create(self, request: Request) -> Response:
@@ -293,7 +291,7 @@ class CalibrationViewSet(
     @action(detail=True, methods=["get"])
     def agreement(self, request: Request, pk: str) -> Response:
         session = self.get_object()
-        if not (services.calibration_is_complete(session) or policies.is_qa_admin(_user(request))):
+        if not selectors.calibration_agreement_visible(session, _user(request)):
             raise PermissionDenied("Agreement is shown once everyone has submitted.")
         evaluations = list(session.evaluations.prefetch_related("answers__item"))
         return Response(selectors.agreement(evaluations))

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.fields import StrictCharField
+from api.fields import CourtesyOverrideReasonField, StrictCharField
 from api.permissions import request_user
 from api.serializers import ServiceRequestDetailSerializer, ServiceRequestSerializer
 from api.validation import validated
@@ -53,12 +53,7 @@ class BulkStatusSerializer(serializers.Serializer[dict[str, Any]]):
     requests = serializers.ListField(child=serializers.CharField(max_length=20), max_length=200)
     status = serializers.ChoiceField(choices=Status.choices)
     note = StrictCharField(max_length=MAX_NOTE, allow_blank=True, default="")
-    courtesy_override_reason = serializers.CharField(
-        max_length=500,
-        allow_blank=True,
-        default="",
-        help_text="Why a note the courtesy screener flagged (not C5) should be sent as is.",
-    )
+    courtesy_override_reason = CourtesyOverrideReasonField()
 
 
 def _queue_scope(request: Request, department_slug: str, unit_slug: str | None) -> Any:

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from api.fields import SlugLookupField, StrictCharField
+from api.fields import CourtesyOverrideReasonField, SlugLookupField, StrictCharField
 from core.models import Department, WorkUnit
 from intake.commands import IntakeCommand, Location, Requester
 from intake.limits import MAX_DESCRIPTION, MAX_MEDIA_URLS, MAX_NOTE
@@ -185,12 +185,7 @@ def intake_command(data: Mapping[str, Any], *, channel: str | None = None) -> In
 class StatusChangeSerializer(serializers.Serializer[dict[str, Any]]):
     status = serializers.ChoiceField(choices=Status.choices)
     note = StrictCharField(max_length=MAX_NOTE, allow_blank=True, default="")
-    courtesy_override_reason = serializers.CharField(
-        max_length=500,
-        allow_blank=True,
-        default="",
-        help_text="Why a note the courtesy screener flagged (not C5) should be sent as is.",
-    )
+    courtesy_override_reason = CourtesyOverrideReasonField()
 
     def validate_status(self, value: str) -> str:
         if value == Status.CLOSED_DUPLICATE:
@@ -203,12 +198,7 @@ class StatusChangeSerializer(serializers.Serializer[dict[str, Any]]):
 class NoteSerializer(serializers.Serializer[dict[str, Any]]):
     text = StrictCharField(max_length=MAX_NOTE)
     public = serializers.BooleanField()
-    courtesy_override_reason = serializers.CharField(
-        max_length=500,
-        allow_blank=True,
-        default="",
-        help_text="Why a note the courtesy screener flagged (not C5) should be sent as is.",
-    )
+    courtesy_override_reason = CourtesyOverrideReasonField()
 
 
 class AssignSerializer(serializers.Serializer[dict[str, Any]]):

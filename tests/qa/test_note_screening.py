@@ -134,3 +134,25 @@ def test_web_and_app_submissions_are_interactions(pothole: Service) -> None:
         app.pk: InteractionKind.APP_SUBMISSION,
     }
     assert phone.pk not in kinds  # calls are logged by the agent, with the call's walk
+
+
+@pytest.mark.parametrize("path", ["notes/", "status/"])
+def test_an_override_reason_that_is_not_text_is_refused_and_nothing_is_sent(
+    path: str, pothole: Service, streets_staff: User, client_for: Callable[[User], APIClient]
+) -> None:
+    service_request = make_request(pothole)
+    body = {
+        "text": "You should have reported it sooner. The crew comes Friday.",
+        "note": "You should have reported it sooner. The crew comes Friday.",
+        "public": True,
+        "status": "in_progress",
+        "courtesy_override_reason": 12,
+    }
+    answer = client_for(streets_staff).post(
+        f"/api/v1/requests/{service_request.public_id}/{path}", body, format="json"
+    )
+    assert answer.status_code == 400, answer.content
+    assert "courtesy_override_reason" in answer.json()
+    service_request.refresh_from_db()
+    assert service_request.status == "new"
+    assert not service_request.events.filter(kind="public_note").exists()

@@ -146,6 +146,24 @@ def test_the_sample_is_unpredictable_then_re_derived_from_the_revealed_key(
         assert evaluation.reviewer_id != evaluation.interaction.agent_id
 
 
+def test_a_review_assigned_by_hand_before_the_draw_is_not_assigned_again(
+    team: dict[str, User],
+) -> None:
+    flagged = _interaction(team["agent"], _at(9), flagged_c_ids=["C5"])
+    for reviewer in ("reviewer", "second_reviewer", "qa_admin"):
+        Evaluation.objects.create(
+            interaction=flagged,
+            rubric=services.active_rubric(),
+            reviewer=team[reviewer],
+            stratum=Stratum.C5_FLAG,
+        )
+    period = services.sampling_period_open(day=WEEK)
+    services.sampling_period_draw(period=period, now=_at(15, 1))
+    period.refresh_from_db()
+    assert period.drawn_at is not None
+    assert Evaluation.objects.filter(interaction=flagged, stratum=Stratum.C5_FLAG).count() == 3
+
+
 def _submitted_review(team: dict[str, User]) -> Evaluation:
     interaction = _interaction(team["agent"], timezone.now() - timedelta(hours=1))
     evaluation = Evaluation.objects.create(

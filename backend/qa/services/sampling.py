@@ -243,11 +243,24 @@ def sampling_period_draw(*, period: SamplingPeriod, now: datetime | None = None)
                             due_at=now + timedelta(days=REVIEW_DAYS),
                         )
                     )
+    created = _not_already_assigned(created)
     Evaluation.objects.bulk_create(created)
     notices.reviewers_told_of_assignments(created)
     locked.drawn_at = locked.revealed_at = now
     locked.save(update_fields=["drawn_at", "revealed_at"])
     return len(created)
+
+
+def _not_already_assigned(evaluations: list[Evaluation]) -> list[Evaluation]:
+    """An administrator may have assigned a review by hand before the draw: the same reviewer
+    is not given the same interaction twice in one stratum (the unique constraint would
+    otherwise refuse the whole draw)."""
+    existing = set(
+        Evaluation.objects.filter(
+            interaction_id__in={e.interaction_id for e in evaluations}
+        ).values_list("interaction_id", "reviewer_id", "stratum")
+    )
+    return [e for e in evaluations if (e.interaction_id, e.reviewer_id, e.stratum) not in existing]
 
 
 def sampling_open_current_and_draw_past(*, today: date | None = None) -> int:
