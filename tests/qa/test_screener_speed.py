@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.screener import Rules, default_rules, screen
+from qa.screener import Rules, TextKind, default_rules, screen
 from qa.screener_literals import may_match, quick_test, required_literals
 from qa.screener_quality import load_labelled
 
@@ -37,7 +37,7 @@ def _texts() -> list[str]:
 
 
 @pytest.mark.parametrize("kind", ["public_note", "call_notes"])
-def test_quick_skips_never_change_a_screening(kind: str) -> None:
+def test_quick_skips_never_change_a_screening(kind: TextKind) -> None:
     fast = default_rules()
     slow = _without_quick_skips(fast)
     assert any(p.needs is not None for p in fast.phrases)
