@@ -246,6 +246,8 @@ def _normalise_word(word: str) -> str:
     if not folded.isascii():  # ASCII is its own NFKD form: only other text needs folding
         folded = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
     folded = folded.translate(_LEET).strip("'*")
+    if not folded.endswith("s"):
+        return folded
     # Plurals and possessives share the singular's digest.
     for ending in ("'s", "s"):
         if folded.endswith(ending) and len(folded) > len(ending) + 2:
@@ -342,9 +344,17 @@ def _group_flags(
 
 
 def _slur_flags(rules: Rules, offset: int, sentence: str) -> Iterable[Flag]:
+    # Each distinct word is hashed once; only a sentence with a slur is walked for positions.
+    digests = rules.slur_digests
+    slurs = {
+        w
+        for w in set(_WORD.findall(sentence))
+        if hashlib.sha256(_normalise_word(w).encode()).hexdigest() in digests
+    }
+    if not slurs:
+        return
     for m in _WORD.finditer(sentence):
-        digest = hashlib.sha256(_normalise_word(m.group(0)).encode()).hexdigest()
-        if digest in rules.slur_digests:
+        if m.group(0) in slurs:
             yield Flag(
                 "C5",
                 "c5-slur",

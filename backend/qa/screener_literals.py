@@ -81,6 +81,4 @@ def quick_test(pattern: str) -> re.Pattern[str] | None:
 
 def may_match(test: re.Pattern[str] | None, lowered: str | None) -> bool:
     """False only when `lowered` (an ASCII text, lower-cased) holds none of the strings."""
-    if test is None or lowered is None:
-        return True
-    return test.search(lowered) is not None
+    return test is None or lowered is None or test.search(lowered) is not None
