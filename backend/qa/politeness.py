@@ -43,12 +43,17 @@ DEFERENCE_START = frozenset(
 )
 GREETINGS = frozenset({"hi", "hello", "hey", "greetings", "dear"})
 DIRECT_START = frozenset({"so", "then", "and", "but", "or"})
-WH_WORDS = frozenset({"what", "why", "who", "how", "where", "when", "which"})
+# The paper's direct questions open with what, why, who or how.
+WH_WORDS = frozenset({"what", "why", "who", "how"})
 FIRST_SINGULAR = frozenset({"i", "my", "me", "mine", "myself", "i'm", "i've", "i'll", "i'd"})
 FIRST_PLURAL = frozenset({"we", "our", "us", "ours", "ourselves", "we're", "we've", "we'll"})
 SECOND = frozenset(
     {"you", "your", "yours", "yourself", "you're", "you've", "you'll", "you'd", "u", "ur"}
 )
+# The paper's modals: counterfactual "could/would you", indicative "can/will you".
+COUNTERFACTUAL = frozenset({"could you", "would you"})
+INDICATIVE = frozenset({"can you", "will you"})
+APOLOGY_PAIRS = frozenset({"excuse me", "forgive me", "my bad", "my apologies"})
 FACTUALITY = ("in fact", "actually", "the point", "the reality", "the truth", "really", "of course")
 
 STRATEGIES = (
@@ -73,6 +78,7 @@ STRATEGIES = (
     "hedges",
     "factuality",
 )
+_PUNCTUATION = frozenset({"?", "!"})
 
 
 def tokens(text: str) -> list[str]:
@@ -80,28 +86,25 @@ def tokens(text: str) -> list[str]:
 
 
 def _sentences(text: str) -> list[list[str]]:
+    # Tokens never span the whitespace sentences are split at, so the sentences' tokens
+    # together are exactly the text's tokens.
     found = [tokens(s) for s in _SENTENCE_END.split(text)]
     return [s for s in found if s]
 
 
-def _starts(sentence: list[str]) -> tuple[str, str]:
-    words = [t for t in sentence if t not in ("?", "!")]
-    return (words[0] if words else "", words[1] if len(words) > 1 else "")
+def _first_word(sentence: list[str]) -> str:
+    for t in sentence:
+        if t not in _PUNCTUATION:
+            return t
+    return ""
 
 
-def _pairs(words: list[str]) -> set[str]:
-    return {f"{a} {b}" for a, b in pairwise(words)}
-
-
-def strategies(text: str) -> frozenset[str]:
-    """The paper's strategies present in a text (each counted once)."""
-    sentences = _sentences(text)
+def _strategies(sentences: list[list[str]]) -> frozenset[str]:
     words = [t for s in sentences for t in s]
     vocabulary = set(words)
-    pairs = _pairs(words)
+    pairs = {f"{a} {b}" for a, b in pairwise(words)}
     joined = " " + " ".join(words) + " "
-    starts = [_starts(s) for s in sentences]
-    first_words = {f for f, _ in starts}
+    first_words = {_first_word(s) for s in sentences}
     # Words after the first of each sentence: "please" or "I" inside, not as the opener.
     inner = {t for s in sentences for t in s[1:]}
     found = {
@@ -110,17 +113,14 @@ def strategies(text: str) -> frozenset[str]:
         "greeting": bool(first_words & GREETINGS) or "good morning" in pairs,
         "positive_lexicon": bool(vocabulary & POSITIVE),
         "negative_lexicon": bool(vocabulary & NEGATIVE),
-        "apologizing": bool(vocabulary & APOLOGY)
-        or bool(pairs & {"excuse me", "forgive me", "my bad", "my apologies"}),
+        "apologizing": bool(vocabulary & APOLOGY) or bool(pairs & APOLOGY_PAIRS),
         "please": "please" in inner,
         "please_start": "please" in first_words,
         "indirect_btw": "by the way" in joined or "btw" in vocabulary,
-        "direct_question": any(
-            f in WH_WORDS and s[-1] == "?" for (f, _), s in zip(starts, sentences, strict=True)
-        ),
+        "direct_question": any(_first_word(s) in WH_WORDS and s[-1] == "?" for s in sentences),
         "direct_start": bool(first_words & DIRECT_START),
-        "counterfactual_modal": bool(pairs & {"could you", "would you", "could we", "would it"}),
-        "indicative_modal": bool(pairs & {"can you", "will you", "can we", "can i"}),
+        "counterfactual_modal": bool(pairs & COUNTERFACTUAL),
+        "indicative_modal": bool(pairs & INDICATIVE),
         "first_person_start": bool(first_words & FIRST_SINGULAR),
         "first_person_plural": bool(vocabulary & FIRST_PLURAL),
         "first_person": bool(inner & FIRST_SINGULAR),
@@ -132,12 +132,21 @@ def strategies(text: str) -> frozenset[str]:
     return frozenset(name for name, present in found.items() if present)
 
 
+def strategies(text: str) -> frozenset[str]:
+    """The paper's strategies present in a text (each counted once)."""
+    return _strategies(_sentences(text))
+
+
 def features(text: str) -> set[str]:
-    """Binary features: `s:<strategy>`, `w:<word>` and `b:<word> <word>`."""
-    words = tokens(text)
-    found = {f"s:{name}" for name in strategies(text)}
-    found.update(f"w:{w}" for w in words)
-    found.update(f"b:{p}" for p in _pairs(words))
+    """Binary features: `s:<strategy>`, `w:<word>` and `b:<word> <word>`, where a bigram may
+    start at `<s>` or end at `</s>` (a sentence's first and last word). The text is split and
+    tokenised once for all of them."""
+    sentences = _sentences(text)
+    found = {f"s:{name}" for name in _strategies(sentences)}
+    for sentence in sentences:
+        found.update(["w:" + w for w in sentence])
+        padded = ["<s>", *sentence, "</s>"]
+        found.update([f"b:{a} {b}" for a, b in pairwise(padded)])
     return found
 
 
@@ -146,10 +155,13 @@ class PolitenessModel:
     version: str
     intercept: float
     weights: Mapping[str, float]
+    # The regularisation chosen when it was trained (kept for the record, not for scoring).
+    regularisation_c: float | None = None
 
     def probability(self, text: str) -> float:
         """P(polite): the logistic of the intercept plus the weights of the features present."""
-        z = self.intercept + sum(self.weights.get(f, 0.0) for f in features(text))
+        weights = self.weights
+        z = self.intercept + sum([weights.get(f, 0.0) for f in features(text)])
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def as_json(self, **about: object) -> dict[str, object]:

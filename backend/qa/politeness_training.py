@@ -13,19 +13,23 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, roc_auc_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from qa.politeness import PolitenessModel, features
 
-MODEL_VERSION = "2026.11-se-1"
-# Regularisation and the smallest number of training requests a word n-gram must occur in.
-C = 0.1
-MIN_COUNT = 2
+MODEL_VERSION = "2026.11-se-2"
+# The regularisation strengths tried, each scored by cross-validation inside the training
+# requests only (so the folds that measure the model never choose it), and the smallest number
+# of training requests a word n-gram must occur in.
+C_GRID = (0.03, 0.1, 0.3, 1.0)
+INNER_FOLDS = 5
+MIN_COUNT = 3
 SEED = 2013
 
 
@@ -48,19 +52,38 @@ def load_quartiles(path: Path) -> list[Labelled]:
     ]
 
 
+def _fitted(matrix: Any, labels: Sequence[int]) -> LogisticRegression:
+    """Logistic regression whose C is chosen by stratified k-fold inside the given requests
+    (fewer folds for a tiny set; the middle of the grid when there are too few to split)."""
+    folds = min(INNER_FOLDS, *Counter(labels).values())
+    if folds < 2:
+        return LogisticRegression(C=C_GRID[1], max_iter=2000).fit(matrix, labels)
+    search = GridSearchCV(
+        LogisticRegression(max_iter=2000),
+        {"C": list(C_GRID)},
+        cv=StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED),
+        scoring="accuracy",
+    )
+    search.fit(matrix, labels)
+    best: LogisticRegression = search.best_estimator_
+    return best
+
+
 def fit(items: Sequence[Labelled], *, version: str = MODEL_VERSION) -> PolitenessModel:
     docs = [features(i.text) for i in items]
     counts = Counter(f for d in docs for f in d)
-    # Strategies always stay; n-grams seen once would only memorise a request.
+    # Strategies always stay; rare n-grams would only memorise a request.
     kept = [{f: 1 for f in d if f.startswith("s:") or counts[f] >= MIN_COUNT} for d in docs]
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform(kept)
-    classifier = LogisticRegression(C=C, max_iter=2000)
-    classifier.fit(matrix, [i.polite for i in items])
+    classifier = _fitted(matrix, [i.polite for i in items])
     names = vectorizer.get_feature_names_out()
     weights = {str(n): float(w) for n, w in zip(names, classifier.coef_[0], strict=True)}
     return PolitenessModel(
-        version=version, intercept=float(classifier.intercept_[0]), weights=weights
+        version=version,
+        intercept=float(classifier.intercept_[0]),
+        weights=weights,
+        regularisation_c=float(classifier.C),
     )
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from qa.politeness import politeness as politeness_of
+from qa.screener_literals import may_match, quick_test
 
 RULES_PATH = Path(__file__).with_name("courtesy_rules.toml")
 
@@ -114,6 +115,8 @@ class _Phrase:
     unless: tuple[re.Pattern[str], ...]
     explanation: str
     suggestion: str
+    # Strings one of which every match contains (`qa.screener_literals`): a quick skip.
+    needs: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -143,16 +146,21 @@ class Rules:
     slur_explanation: str
     slur_suggestion: str
     presence: tuple[_Presence, ...]
+    identity_needs: re.Pattern[str] | None = None
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-def _alternation(terms: Iterable[str]) -> re.Pattern[str]:
+def _alternation_source(terms: Iterable[str]) -> str:
     # Longest first so "old people" wins over "old"; terms are regex fragments.
     ordered = sorted(terms, key=len, reverse=True)
-    return _compile(r"\b(?:" + "|".join(ordered) + r")\b")
+    return r"\b(?:" + "|".join(ordered) + r")\b"
+
+
+def _alternation(terms: Iterable[str]) -> re.Pattern[str]:
+    return _compile(_alternation_source(terms))
 
 
 def _groups(c5: dict[str, Any]) -> list[str]:
@@ -192,6 +200,7 @@ def load_rules(data: dict[str, Any]) -> Rules:
                 unless=tuple(_compile(u) for u in p.get("unless", [])),
                 explanation=p["explanation"],
                 suggestion=p["suggestion"],
+                needs=quick_test(p["pattern"]),
             )
             for p in data["phrase"]
         ),
@@ -217,6 +226,7 @@ def load_rules(data: dict[str, Any]) -> Rules:
             )
             for p in data["presence"]
         ),
+        identity_needs=quick_test(_alternation_source(_groups(c5))),
     )
 
 
@@ -232,8 +242,12 @@ def slur_digest(term: str) -> str:
 
 
 def _normalise_word(word: str) -> str:
-    folded = unicodedata.normalize("NFKD", word.lower()).encode("ascii", "ignore").decode()
+    folded = word.lower()
+    if not folded.isascii():  # ASCII is its own NFKD form: only other text needs folding
+        folded = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
     folded = folded.translate(_LEET).strip("'*")
+    if not folded.endswith("s"):
+        return folded
     # Plurals and possessives share the singular's digest.
     for ending in ("'s", "s"):
         if folded.endswith(ending) and len(folded) > len(ending) + 2:
@@ -249,8 +263,12 @@ def _sentences(text: str) -> Iterable[tuple[int, str]]:
     yield start, text[start:]
 
 
-def _phrase_flags(rules: Rules, offset: int, sentence: str) -> Iterable[Flag]:
+def _phrase_flags(
+    rules: Rules, offset: int, sentence: str, lowered: str | None = None
+) -> Iterable[Flag]:
     for rule in rules.phrases:
+        if not may_match(rule.needs, lowered):
+            continue
         for m in rule.pattern.finditer(sentence):
             if any(u.search(sentence) for u in rule.unless):
                 continue
@@ -290,7 +308,11 @@ def _group_flag(rules: Rules, offset: int, sentence: str, start: int, end: int) 
     )
 
 
-def _group_flags(rules: Rules, offset: int, sentence: str) -> Iterable[Flag]:
+def _group_flags(
+    rules: Rules, offset: int, sentence: str, lowered: str | None = None
+) -> Iterable[Flag]:
+    if not may_match(rules.identity_needs, lowered):
+        return
     identities = list(rules.identity.finditer(sentence))
     if not identities:
         return
@@ -322,9 +344,17 @@ def _group_flags(rules: Rules, offset: int, sentence: str) -> Iterable[Flag]:
 
 
 def _slur_flags(rules: Rules, offset: int, sentence: str) -> Iterable[Flag]:
+    # Each distinct word is hashed once; only a sentence with a slur is walked for positions.
+    digests = rules.slur_digests
+    slurs = {
+        w
+        for w in set(_WORD.findall(sentence))
+        if hashlib.sha256(_normalise_word(w).encode()).hexdigest() in digests
+    }
+    if not slurs:
+        return
     for m in _WORD.finditer(sentence):
-        digest = hashlib.sha256(_normalise_word(m.group(0)).encode()).hexdigest()
-        if digest in rules.slur_digests:
+        if m.group(0) in slurs:
             yield Flag(
                 "C5",
                 "c5-slur",
@@ -349,9 +379,12 @@ def screen(text: str, *, kind: TextKind = "public_note", rules: Rules | None = N
     """Flags (C-id, span, severity, explanation, suggestion) and a 0-1 courtesy score."""
     rules = rules or default_rules()
     flags: list[Flag] = []
+    # The quick skips read ASCII text lower-cased; other text runs every pattern.
+    lowered = text.lower() if text.isascii() else None
     for offset, sentence in _sentences(text):
-        flags.extend(_phrase_flags(rules, offset, sentence))
-        flags.extend(_group_flags(rules, offset, sentence))
+        low = lowered[offset : offset + len(sentence)] if lowered is not None else None
+        flags.extend(_phrase_flags(rules, offset, sentence, low))
+        flags.extend(_group_flags(rules, offset, sentence, low))
         flags.extend(_slur_flags(rules, offset, sentence))
     flags.extend(_presence_flags(rules, text, kind))
     return Screening(rules.version, _without_overlaps(flags), politeness_of(text))

@@ -8,8 +8,15 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
-from qa.politeness import MODEL_PATH, STRATEGIES, default_model, politeness, strategies
-from qa.politeness_training import Labelled, fit
+from qa.politeness import (
+    MODEL_PATH,
+    STRATEGIES,
+    default_model,
+    features,
+    politeness,
+    strategies,
+)
+from qa.politeness_training import C_GRID, Labelled, fit
 from qa.screener import CURT_HINT, screen
 
 # The paper's examples of each strategy (its Table 3).
@@ -56,6 +63,9 @@ def test_each_strategy_is_found_in_the_papers_example(strategy: str, text: str) 
         ("indicative_modal", "Could you look at the second paragraph?"),
         ("counterfactual_modal", "Can you look at the second paragraph?"),
         ("direct_question", "Where the road narrows, the crew will add a sign."),
+        ("direct_question", "Where is the file?"),  # the paper's are what, why, who, how
+        ("counterfactual_modal", "I could fix it if you would like."),
+        ("indicative_modal", "We can look at it and you will hear back."),
         ("gratitude", "The crew will come on Thursday."),
     ],
 )
@@ -79,6 +89,19 @@ def test_the_stored_model_is_json_numbers_with_a_version() -> None:
     assert default_model().version == data["version"]
 
 
+def test_features_are_strategies_words_and_bigrams_with_sentence_edges() -> None:
+    found = features("Thanks! Could you look?")
+    assert {"s:gratitude", "s:counterfactual_modal", "w:thanks", "w:could"} <= found
+    assert {"b:<s> thanks", "b:! </s>", "b:<s> could", "b:could you", "b:? </s>"} <= found
+    assert "b:! could" not in found  # bigrams stay inside a sentence
+
+
+def test_the_stored_model_records_the_regularisation_chosen_inside_training() -> None:
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert data["regularisation_c"] in C_GRID
+    assert data["regularisation_c_grid"] == list(C_GRID)
+
+
 def test_training_is_reproducible() -> None:
     items = [
         Labelled("Thanks, could you please check it?", 1),
@@ -90,6 +113,7 @@ def test_training_is_reproducible() -> None:
     ]
     first, second = fit(items), fit(items)
     assert first.weights == second.weights
+    assert first.regularisation_c in C_GRID
     assert first.probability("Thanks, could you please look?") > 0.5
     assert first.probability("Why? Fix it now.") < 0.5
 

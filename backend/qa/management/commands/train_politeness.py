@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from qa.politeness import MODEL_PATH
-from qa.politeness_training import MIN_COUNT, MODEL_VERSION, C, fit, load_quartiles
+from qa.politeness_training import C_GRID, MIN_COUNT, MODEL_VERSION, fit, load_quartiles
 
 
 class Command(BaseCommand):
@@ -32,7 +32,8 @@ class Command(BaseCommand):
         about = {
             "trained_on": corpus.name,
             "requests": len(items),
-            "regularisation_c": C,
+            "regularisation_c": model.regularisation_c,
+            "regularisation_c_grid": list(C_GRID),
             "min_count": MIN_COUNT,
         }
         options["out"].write_text(json.dumps(model.as_json(**about)) + "\n", encoding="utf-8")
