@@ -123,7 +123,7 @@ class PostgresNode:
 
     def sql(self, query: str, *params: Any, dbname: str = DBNAME) -> list[tuple[Any, ...]]:
         with self.connect(dbname) as conn, conn.cursor() as cursor:
-            cursor.execute(query, params or None)  # type: ignore[arg-type]
+            cursor.execute(query, params or None)
             return cursor.fetchall() if cursor.description else []
 
     def url(self, port: int | None = None, dbname: str = DBNAME) -> str:

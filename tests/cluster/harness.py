@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 from tests.cluster.database import PgBouncer, PostgresNode
@@ -51,9 +52,7 @@ class Cluster:
         self.archive = self.root / "archive"
         self.mail = self.root / "mail"
         self.primary = PostgresNode(self.processes, self.root, "pg1", self.password)
-        self.replica: PostgresNode | None = PostgresNode(
-            self.processes, self.root, "pg2", self.password
-        )
+        self.replica: PostgresNode | None = None
         self.bouncer = PgBouncer(self.processes, self.root, self.password)
         self.redis = RedisNodes(self.processes, self.root)
         self.web_ports = {name: free_port() for name in WEB_NODES}
@@ -66,8 +65,7 @@ class Cluster:
         self.archive.mkdir()
         give_to_postgres(self.archive)
         self.primary.init_primary(archive=self.archive)
-        self.replica.init_replica_of(self.primary)
-        self.bouncer.point(primary=self.primary.port, replica=self.replica.port)
+        self.add_replica("pg2", synchronous=False)
         self.redis.start()
         self.mail.mkdir()
         self.manage(["migrate", "--no-input", "-v", "0"], direct=True)
@@ -78,7 +76,7 @@ class Cluster:
             self.start_worker(name)
         self.start_beat("beat1")
         for name, port in self.web_ports.items():
-            wait_until(f"{name} ready", lambda port=port: _ready(port), 300, 1)
+            wait_until(f"{name} ready", partial(_ready, port), 300, 1)
         self.start_haproxy()
         wait_until("web nodes up in HAProxy", lambda: self.servers_up() == set(WEB_NODES), 240, 1)
 

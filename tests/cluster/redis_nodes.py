@@ -52,7 +52,7 @@ class RedisNodes:
         self.processes.start(name, command)
         wait_until(f"{name} answers", lambda: bool(self.client(port).ping()), 30)
 
-    def client(self, port: int) -> "redis.Redis[bytes]":
+    def client(self, port: int) -> redis.Redis:
         return redis.Redis(host="127.0.0.1", port=port, socket_timeout=2)
 
     def sentinel(self) -> Sentinel:
