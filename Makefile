@@ -7,7 +7,7 @@ VENV := .venv/bin
 # Each recipe line runs in its own shell: load the stack's URLs into every one that needs them.
 WITH_ENV := eval "$$(bash $(STACK) env)" &&
 
-.PHONY: help provision run run-production test lint typecheck pytest test-fast bench mutation stop migrate demo check-deploy
+.PHONY: help provision run run-production test lint typecheck pytest test-fast bench mutation stop migrate demo check-deploy test-cluster
 
 help:
 	@echo "make run     install what is missing, start the local stack, serve http://127.0.0.1:$(PORT)"
@@ -16,6 +16,7 @@ help:
 	@echo "make stop    stop the local PostgreSQL and Redis"
 	@echo "make run-production   the same stack with production settings behind nginx (https)"
 	@echo "make check-deploy     check --deploy, production pages, then the https stack answers"
+	@echo "make test-cluster     several nodes on 127.0.0.1 under faults: failover figures (minutes)"
 
 provision:
 	@bash $(STACK) all
@@ -70,6 +71,12 @@ check-deploy: provision
 
 bench: migrate
 	@set -e; for b in bench/*/run.py; do echo "== $$b"; $(WITH_ENV) $(VENV)/python $$b; done
+
+# Not part of `make test`: minutes long. The production process layout on 127.0.0.1 (HAProxy,
+# three web nodes, two workers, beat, PostgreSQL primary and replica behind PgBouncer, Redis
+# with Sentinel) under faults and a bounded Open311 load; prints each scenario's figures.
+test-cluster: provision
+	@$(WITH_ENV) $(VENV)/pytest -m cluster tests/cluster -q $(PYTEST_ARGS)
 
 # Not part of `make test`: long. MODULES="statuses calendar" limits it to some modules.
 mutation: provision

@@ -73,3 +73,11 @@ def test_the_locked_scheduler_does_not_tick_while_another_beat_holds_the_lock(
     assert ticks == [1]
     scheduler.close()
     assert holder.hold()
+
+
+def test_a_beat_that_cannot_reach_redis_stops_sending_instead_of_ending(lock_key: str) -> None:
+    # A Redis master failing over answers nothing for a few seconds (the cluster test met it).
+    unreachable = Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.5)
+    beat = BeatLock(client=unreachable, seconds=30, key=lock_key)
+    assert not beat.hold()
+    beat.release()  # and stopping it does not raise either

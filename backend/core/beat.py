@@ -18,7 +18,7 @@ from typing import Any
 from celery.beat import PersistentScheduler
 from django.conf import settings
 from redis import Redis
-from redis.exceptions import LockError
+from redis.exceptions import LockError, RedisError
 from redis.lock import Lock
 from redis.sentinel import Sentinel
 
@@ -44,9 +44,14 @@ class BeatLock:
         except LockError:
             # Expired and taken by another beat between our check and our renewal.
             return False
+        except RedisError:
+            # Redis unreachable (a master failing over): stop sending until the lock is ours
+            # again, rather than end beat; a holder that cannot renew loses it at expiry.
+            logger.warning("beat lock: Redis unavailable", exc_info=True)
+            return False
 
     def release(self) -> None:
-        with contextlib.suppress(LockError):
+        with contextlib.suppress(LockError, RedisError):
             self._lock.release()
 
 

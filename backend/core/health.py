@@ -41,8 +41,13 @@ def check_database() -> str | None:
 
 
 def check_broker() -> str | None:
+    # The transport options carry Sentinel's master_name: without them a sentinel:// broker
+    # cannot name its master, so readiness would fail while Celery itself works.
+    options = dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS)
     try:
-        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
+        with Connection(
+            settings.CELERY_BROKER_URL, connect_timeout=2, transport_options=options
+        ) as broker:
             broker.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:
         logger.warning("health: broker unavailable", exc_info=exc)

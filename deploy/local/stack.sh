@@ -30,6 +30,7 @@ APT_PACKAGES=(
   nginx-light openssl  # the TLS proxy of `make run-production` / `make check-deploy`
   gettext  # makemessages / compilemessages for the Spanish catalogue
   pgbouncer  # the pooler in transaction mode (tests/integration/test_pgbouncer.py)
+  haproxy  # the load balancer in front of the web nodes of `make test-cluster`
 )
 
 log() { printf '[stack] %s\n' "$*" >&2; }

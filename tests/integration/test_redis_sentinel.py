@@ -89,3 +89,23 @@ def test_cache_broker_and_beat_lock_reach_the_master_through_sentinel(
         second = BeatLock(client=lock_client(), seconds=30, key="sentinel-test-lock")
         assert first.hold()
         assert not second.hold()
+
+
+def test_readiness_checks_the_broker_through_sentinel_with_its_master_name(
+    sentinel: list[tuple[str, int]],
+) -> None:
+    from core.health import check_broker
+
+    options = {"visibility_timeout": 3600, "master_name": MASTER}
+    with override_settings(
+        CELERY_BROKER_URL=cluster.sentinel_broker_url(sentinel),
+        CELERY_BROKER_TRANSPORT_OPTIONS=options,
+    ):
+        assert check_broker() is None
+    # A master the sentinels do not know is reported, not raised.
+    wrong = {**options, "master_name": "no-such-master"}
+    with override_settings(
+        CELERY_BROKER_URL=cluster.sentinel_broker_url(sentinel),
+        CELERY_BROKER_TRANSPORT_OPTIONS=wrong,
+    ):
+        assert check_broker() is not None
