@@ -254,6 +254,9 @@ REST_FRAMEWORK: dict[str, Any] = {
         "open311_key_write": env_str("CIVIC311_OPEN311_KEY_WRITE_RATE", "3000/minute"),
         "open311_anon_read": env_str("CIVIC311_OPEN311_ANON_READ_RATE", "300/minute"),
         "open311_anon_write": env_str("CIVIC311_OPEN311_ANON_WRITE_RATE", "30/minute"),
+        # Residents' one-time sign-in links (my requests): per client address, per email.
+        "resident_sign_in_address": env_str("CIVIC311_SIGN_IN_ADDRESS_RATE", "20/hour"),
+        "resident_sign_in_email": env_str("CIVIC311_SIGN_IN_EMAIL_RATE", "5/hour"),
     },
     "DATETIME_FORMAT": "iso-8601",
     # X-Forwarded-For is believed only from proxies the operator declares (issue 13).

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.errors import InvalidInput
 from core.models import Department
 from frontend.residents import catalogue
+from frontend.residents.session import signed_in_email
 from frontend.residents.wording import domain_message, status_name, timeline_words
 from intake import public
 from intake.models import RequestPhoto, ServiceRequest
@@ -24,7 +25,7 @@ REFERENCE = re.compile(r"^[0-9A-Za-z-]{1,32}$")
 PAGE_SIZE = 20
 
 
-def _found(reference: str) -> ServiceRequest:
+def found_request(reference: str) -> ServiceRequest:
     service_request = public.public_request(reference) if REFERENCE.match(reference) else None
     if service_request is None:
         raise Http404
@@ -60,7 +61,7 @@ def _status_context(service_request: ServiceRequest) -> dict[str, object]:
 
 def sent(request: HttpRequest, reference: str) -> HttpResponse:
     """The confirmation: reference, who has it and why, the promised date, the status link."""
-    service_request = _found(reference)
+    service_request = found_request(reference)
     events = getattr(service_request, "public_events", [])
     routed = next((e for e in events if e.kind == "routed"), None)
     why = str((routed.data or {}).get("explanation", "")) if routed else ""
@@ -69,7 +70,13 @@ def sent(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def status(request: HttpRequest, reference: str) -> HttpResponse:
-    return render(request, "residents/status.html", _status_context(_found(reference)))
+    service_request = found_request(reference)
+    context = _status_context(service_request)
+    email = signed_in_email(request)
+    if email:
+        context["resident_email"] = email
+        context["following"] = service_request.followers.filter(email__iexact=email).exists()
+    return render(request, "residents/status.html", context)
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
@@ -86,7 +93,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def follow(request: HttpRequest, reference: str) -> HttpResponse:
     """Follow a request instead of reporting the same problem again."""
-    service_request = _found(reference)
+    service_request = found_request(reference)
     try:
         service_request_follow(
             service_request=service_request,

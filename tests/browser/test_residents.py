@@ -197,6 +197,7 @@ PUBLIC_PAGES = [
     "/report/?describe=hole+in+the+road",
     "/report/pothole/",
     "/requests/",
+    "/my-requests/",
     "/offline/",
     "/nowhere/",
 ]
