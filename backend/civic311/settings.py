@@ -188,6 +188,8 @@ if _media_bucket:
 # Photos: how many per report, and the largest file accepted before re-encoding.
 CIVIC311_PHOTOS_PER_REQUEST = env_int("CIVIC311_PHOTOS_PER_REQUEST", 3)
 CIVIC311_PHOTO_MAX_BYTES = env_int("CIVIC311_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+# Photos uploaded for a report never sent are deleted after this long (a beat job, hourly).
+CIVIC311_PHOTO_ABANDONED_HOURS = env_int("CIVIC311_PHOTO_ABANDONED_HOURS", 24)
 # The largest report form body read at all (photos stream to disk, never to memory): above
 # it the body is refused unread; below it a photo over CIVIC311_PHOTO_MAX_BYTES gets a
 # message and the form keeps what the resident typed (a phone photo can be far larger).
@@ -364,6 +366,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "escalate-unacknowledged-requests": {
         "task": "work.escalate_unacknowledged",
         "schedule": timedelta(minutes=5),
+    },
+    "remove-abandoned-photos": {
+        "task": "intake.remove_abandoned_photos",
+        "schedule": timedelta(hours=1),
     },
 }
 

@@ -1,18 +1,23 @@
 """The residents' site through its pages: reporting, photos, addresses, status, the map."""
 
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.utils import timezone
 from PIL import Image
 
 from core.models import Address
 from intake.images import PhotoRejected, photo_clean
 from intake.models import Follower, RequestPhoto, Service, ServiceRequest
+from intake.services.photos import request_photo_store, request_photos_attach
+from intake.tasks import remove_abandoned_photos
 from notifications.models import OutboxMessage
 from tests.factories import make_request
 from tests.web.helpers import (
@@ -299,3 +304,40 @@ def test_service_search_and_description_suggestions(db: None, pothole_questions:
     assert "No service matches" in client.get("/report/?q=zzzz").content.decode()
     spanish = Client(HTTP_ACCEPT_LANGUAGE="es").get("/report/?q=bache").content.decode()
     assert "Bache" in spanish
+
+
+def _stored_photo(upload_key: str, hours_ago: float) -> RequestPhoto:
+    photo = request_photo_store(
+        upload_key=upload_key, source=io.BytesIO(jpeg_with_gps()), size=1000
+    )
+    RequestPhoto.objects.filter(pk=photo.pk).update(
+        created_at=timezone.now() - timedelta(hours=hours_ago)
+    )
+    return photo
+
+
+def test_photos_of_reports_never_sent_are_removed_after_the_window(pothole: Service) -> None:
+    abandoned = _stored_photo("gave-up", hours_ago=25)
+    recent = _stored_photo("still-typing", hours_ago=1)
+    attached = _stored_photo("sent", hours_ago=48)
+    request_photos_attach(service_request=make_request(pothole), photos=[attached])
+    files = {p.pk: (p.image.name, p.thumbnail.name) for p in (abandoned, recent, attached)}
+    storage = abandoned.image.storage
+    assert all(storage.exists(name) for names in files.values() for name in names)
+
+    schedule = django_settings.CELERY_BEAT_SCHEDULE["remove-abandoned-photos"]
+    assert schedule["task"] == remove_abandoned_photos.name
+    assert remove_abandoned_photos() == 1  # what beat runs every hour
+    assert set(RequestPhoto.objects.values_list("pk", flat=True)) == {recent.pk, attached.pk}
+    assert not any(storage.exists(name) for name in files[abandoned.pk])
+    assert all(storage.exists(name) for name in (*files[recent.pk], *files[attached.pk]))
+
+
+def test_the_command_removes_abandoned_photos_with_its_own_window(pothole: Service) -> None:
+    _stored_photo("gave-up", hours_ago=3)
+    out = io.StringIO()
+    call_command("remove_abandoned_photos", stdout=out)
+    assert "0 abandoned photos removed" in out.getvalue()
+    call_command("remove_abandoned_photos", "--hours", "2", stdout=out)
+    assert "1 abandoned photos removed" in out.getvalue()
+    assert not RequestPhoto.objects.exists()
