@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from core.errors import InvalidInput
 from core.models import Area
-from core.selectors import address_nearest, address_points, addresses_matching
+from core.selectors import address_nearest, address_points, addresses_matching, street_lines
 from frontend.residents.report import outside_city_message
 from intake.commands import Location
 from routing_adapter.selectors import location_in_city
@@ -76,3 +76,18 @@ def address_layer(request: HttpRequest) -> JsonResponse:
             "properties": {"kind": "addresses"},
         }
     )
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def street_layer(request: HttpRequest) -> JsonResponse:
+    """The streets, drawn from the address points, for maps without a tile server."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": json.loads(line),
+            "properties": {"kind": "street", "name": name},
+        }
+        for name, line in street_lines()
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})

@@ -25,6 +25,7 @@ urlpatterns = [
     path("addresses/nearest/", geo.address_reverse, name="address-nearest"),
     path("map/city.geojson", geo.city_layers, name="map-city"),
     path("map/addresses.geojson", geo.address_layer, name="map-addresses"),
+    path("map/streets.geojson", geo.street_layer, name="map-streets"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service-worker"),
     path("offline/", pwa.offline, name="offline"),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from core.models import Address
+from core.services import address_import_rows
 from intake.images import PhotoRejected, photo_clean
 from intake.models import Follower, RequestPhoto, Service, ServiceRequest
 from intake.services.photos import request_photo_store, request_photos_attach
@@ -341,3 +342,27 @@ def test_the_command_removes_abandoned_photos_with_its_own_window(pothole: Servi
     call_command("remove_abandoned_photos", "--hours", "2", stdout=out)
     assert "1 abandoned photos removed" in out.getvalue()
     assert not RequestPhoto.objects.exists()
+
+
+def test_streets_are_drawn_from_the_address_points(db: None) -> None:
+    rows = [  # Oak Street's two sides (odd and even), out of order, then a gap of ~3 km
+        {"address_id": "O1", "address": "101 Oak Street", "lat": "43.0700", "long": "-89.4000"},
+        {"address_id": "O2", "address": "102 Oak Street", "lat": "43.0701", "long": "-89.3990"},
+        {"address_id": "O4", "address": "121 Oak Street", "lat": "43.0700", "long": "-89.3970"},
+        {"address_id": "O3", "address": "120 Oak Street", "lat": "43.0701", "long": "-89.3980"},
+        {"address_id": "O5", "address": "900 Oak Street", "lat": "43.0700", "long": "-89.3600"},
+        {"address_id": "O6", "address": "902 Oak Street", "lat": "43.0700", "long": "-89.3590"},
+        {"address_id": "E1", "address": "5 Elm Street", "lat": "43.0800", "long": "-89.4000"},
+    ]
+    address_import_rows(rows=rows)
+    answer = Client().get("/map/streets.geojson")
+    assert answer.status_code == 200
+    assert "public" in answer["Cache-Control"]
+    lines = [(f["properties"]["name"], f["geometry"]) for f in answer.json()["features"]]
+    # Elm Street has one point: no line. Oak Street is two lines, split at the gap.
+    assert [name for name, _ in lines] == ["Oak Street", "Oak Street"]
+    first, second = (geometry["coordinates"] for _, geometry in lines)
+    assert first[0] == [-89.4, 43.07]
+    assert first[-1] == [-89.397, 43.07]
+    assert len(first) <= 3  # the zig-zag between the two sides is simplified away
+    assert second == [[-89.36, 43.07], [-89.359, 43.07]]
