@@ -200,6 +200,8 @@ CIVIC311_BASEMAP_URL = env_str("CIVIC311_BASEMAP_URL", "")
 CIVIC311_BASEMAP_ATTRIBUTION = env_str("CIVIC311_BASEMAP_ATTRIBUTION", "")
 # The public map and list show requests of the last this many days.
 CIVIC311_PUBLIC_MAP_DAYS = env_int("CIVIC311_PUBLIC_MAP_DAYS", 90)
+# The public map's data is shared this long at most; any write to a request replaces it.
+CIVIC311_PUBLIC_MAP_CACHE_SECONDS = env_int("CIVIC311_PUBLIC_MAP_CACHE_SECONDS", 300)
 
 STORAGES = {
     "default": _default_storage,

@@ -366,3 +366,26 @@ def test_streets_are_drawn_from_the_address_points(db: None) -> None:
     assert first[-1] == [-89.397, 43.07]
     assert len(first) <= 3  # the zig-zag between the two sides is simplified away
     assert second == [[-89.36, 43.07], [-89.359, 43.07]]
+
+
+def test_the_map_data_is_shared_until_a_request_or_the_catalogue_changes(
+    riverton: None, pothole: Service
+) -> None:
+    def references() -> list[str]:
+        features = Client().get("/requests/map.geojson").json()["features"]
+        return [f["properties"]["reference"] for f in features]
+
+    def point_of(reference: str) -> list[float]:
+        features = Client().get("/requests/map.geojson").json()["features"]
+        return next(f for f in features if f["properties"]["reference"] == reference)["geometry"][
+            "coordinates"
+        ]
+
+    first = make_request(pothole)
+    assert references() == [first.public_id]
+    second = make_request(pothole)  # a write: the shared copy is not used any more
+    assert references() == [second.public_id, first.public_id]
+    assert point_of(first.public_id) == [-89.4, 43.07]
+    pothole.is_sensitive = True  # the exact points must go at once, not after a while
+    pothole.save()
+    assert point_of(first.public_id) != [-89.4, 43.07]

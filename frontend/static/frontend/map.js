@@ -48,7 +48,7 @@
       layers.push(new ol.layer.Vector({
         source: new ol.source.Vector({ url: el.dataset.addressesUrl, format: new ol.format.GeoJSON({ featureProjection: "EPSG:3857" }) }),
         style: new ol.style.Style({ image: new ol.style.Circle({ radius: 1.5, fill: new ol.style.Fill({ color: "rgba(80,80,80,0.35)" }) }) }),
-        minZoom: 12
+        minZoom: 15  // houses ~200 m apart: dots only help close up, and are only fetched then
       }));
     }
     return layers;
@@ -61,12 +61,25 @@
   }
 
   function makeMap(el, centre, zoom, extra) {
+    olStylesheet(el);
     var map = new ol.Map({
       target: el,
       layers: cityLayers(el).concat(extra || []),
       view: new ol.View({ center: ol.proj.fromLonLat(centre), zoom: zoom, maxZoom: 19, minZoom: 10 })
     });
     return map;
+  }
+
+  // OpenLayers' own stylesheet is asked for by the first map, so it never holds up the
+  // page's first paint (the map is drawn after the page anyway).
+  function olStylesheet(el) {
+    var href = el.dataset.olCss;
+    if (!href || document.querySelector("link[data-ol-css]")) { return; }
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    link.setAttribute("data-ol-css", "");
+    document.head.appendChild(link);
   }
 
   window.civicMap = { makeMap: makeMap, pinStyle: pinStyle, CENTRE: CENTRE };
