@@ -8,14 +8,16 @@ days), reused after (`--requests` adds requests through the intake path on deman
 Server time is measured in-process with Django's test client (p50/p95 over `--samples`
 calls each), with persistent database connections as in production
 (DATABASE_CONN_MAX_AGE=60). The map's data is measured twice: as served (from the cache,
-which any write to a request invalidates) and computed on every call (cache off). Lighthouse (npm `lighthouse` 12.2.3, from this folder's package-lock.json,
-installed with `npm ci` when missing) runs Debian's chromium headless against gunicorn on
-127.0.0.1 with the production settings a city runs (collected, compressed static files
-served by WhiteNoise; TLS redirect off, as behind the city's proxy).
+which any write to a request invalidates) and computed on every call (cache off).
+Lighthouse (npm `lighthouse` 12.2.3, from this folder's package-lock.json, installed
+with `npm ci` when missing) runs Debian's chromium headless against gunicorn on 127.0.0.1
+with the production settings a city runs (collected, compressed static files served by
+WhiteNoise; TLS redirect off, as behind the city's proxy).
 Targets (issue 14): Accessibility 100, Best Practices >= 95, Performance >= 90;
 p95 <= 50 ms.
 
-Usage: python bench/web/run.py [--samples 200] [--rows 1000000] [--requests 0] [--no-lighthouse]
+Usage: python bench/web/run.py [--samples 200] [--rows 1000000] [--requests 0]
+                               [--no-lighthouse]
 Needs the local stack (DATABASE_URL, REDIS_URL): run it through `make bench`.
 Prints progress on stderr and one JSON object on the last line of stdout.
 """

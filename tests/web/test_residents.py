@@ -377,9 +377,8 @@ def test_the_map_data_is_shared_until_a_request_or_the_catalogue_changes(
 
     def point_of(reference: str) -> list[float]:
         features = Client().get("/requests/map.geojson").json()["features"]
-        return next(f for f in features if f["properties"]["reference"] == reference)["geometry"][
-            "coordinates"
-        ]
+        found = next(f for f in features if f["properties"]["reference"] == reference)
+        return [float(value) for value in found["geometry"]["coordinates"]]
 
     first = make_request(pothole)
     assert references() == [first.public_id]
