@@ -87,16 +87,22 @@ def _timed(path: str, samples: int, *, cached: bool = True) -> dict[str, float]:
     client = Client()
     for _ in range(10):
         client.get(path)
-    timings = []
+    timings, cpu = [], []
     for _ in range(samples):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == 200, (path, response.status_code)
     timings.sort()
+    cpu.sort()
+    # Wall time waits for a CPU on a busy machine; this process's own CPU time does not
+    # (the database's work is not in it): both, so a loaded run can still be compared.
     return {
         "p50_ms": round(statistics.median(timings), 2),
         "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+        "cpu_p50_ms": round(statistics.median(cpu), 2),
+        "cpu_p95_ms": round(cpu[int(len(cpu) * 0.95) - 1], 2),
     }
 
 
@@ -106,7 +112,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_for(address: str, seconds: float = 120) -> None:
+def _wait_for(address: str, seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
