@@ -188,6 +188,8 @@ if _media_bucket:
 # Photos: how many per report, and the largest file accepted before re-encoding.
 CIVIC311_PHOTOS_PER_REQUEST = env_int("CIVIC311_PHOTOS_PER_REQUEST", 3)
 CIVIC311_PHOTO_MAX_BYTES = env_int("CIVIC311_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+# Photos uploaded for a report never sent are deleted after this long (a beat job, hourly).
+CIVIC311_PHOTO_ABANDONED_HOURS = env_int("CIVIC311_PHOTO_ABANDONED_HOURS", 24)
 # The largest report form body read at all (photos stream to disk, never to memory): above
 # it the body is refused unread; below it a photo over CIVIC311_PHOTO_MAX_BYTES gets a
 # message and the form keeps what the resident typed (a phone photo can be far larger).
@@ -198,6 +200,8 @@ CIVIC311_BASEMAP_URL = env_str("CIVIC311_BASEMAP_URL", "")
 CIVIC311_BASEMAP_ATTRIBUTION = env_str("CIVIC311_BASEMAP_ATTRIBUTION", "")
 # The public map and list show requests of the last this many days.
 CIVIC311_PUBLIC_MAP_DAYS = env_int("CIVIC311_PUBLIC_MAP_DAYS", 90)
+# The public map's data is shared this long at most; any write to a request replaces it.
+CIVIC311_PUBLIC_MAP_CACHE_SECONDS = env_int("CIVIC311_PUBLIC_MAP_CACHE_SECONDS", 300)
 
 STORAGES = {
     "default": _default_storage,
@@ -254,6 +258,9 @@ REST_FRAMEWORK: dict[str, Any] = {
         "open311_key_write": env_str("CIVIC311_OPEN311_KEY_WRITE_RATE", "3000/minute"),
         "open311_anon_read": env_str("CIVIC311_OPEN311_ANON_READ_RATE", "300/minute"),
         "open311_anon_write": env_str("CIVIC311_OPEN311_ANON_WRITE_RATE", "30/minute"),
+        # Residents' one-time sign-in links (my requests): per client address, per email.
+        "resident_sign_in_address": env_str("CIVIC311_SIGN_IN_ADDRESS_RATE", "20/hour"),
+        "resident_sign_in_email": env_str("CIVIC311_SIGN_IN_EMAIL_RATE", "5/hour"),
     },
     "DATETIME_FORMAT": "iso-8601",
     # X-Forwarded-For is believed only from proxies the operator declares (issue 13).
@@ -361,6 +368,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "escalate-unacknowledged-requests": {
         "task": "work.escalate_unacknowledged",
         "schedule": timedelta(minutes=5),
+    },
+    "remove-abandoned-photos": {
+        "task": "intake.remove_abandoned_photos",
+        "schedule": timedelta(hours=1),
     },
 }
 

@@ -6,24 +6,30 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.gis.geos import Point
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from core.models import Area
-from intake.models import RequestEvent, RequestPhoto, ServiceRequest
+from intake.models import RequestEvent, RequestPhoto, Service, ServiceRequest
 
 # About one city block: sensitive locations are snapped to the centre of a grid cell this big.
 BLOCK_DEGREES_LAT = 0.0015
 BLOCK_DEGREES_LONG = 0.002
 
 
+def _block_centre(long: float, lat: float) -> tuple[float, float]:
+    return (
+        (int(long / BLOCK_DEGREES_LONG) - 0.5) * BLOCK_DEGREES_LONG,
+        (int(lat / BLOCK_DEGREES_LAT) + 0.5) * BLOCK_DEGREES_LAT,
+    )
+
+
 def public_point(service_request: ServiceRequest) -> Point | None:
     point = service_request.location
     if point is None or not service_request.service.is_sensitive:
         return point
-    lat = (int(point.y / BLOCK_DEGREES_LAT) + 0.5) * BLOCK_DEGREES_LAT
-    long = (int(point.x / BLOCK_DEGREES_LONG) - 0.5) * BLOCK_DEGREES_LONG
-    return Point(long, lat, srid=4326)
+    return Point(*_block_centre(point.x, point.y), srid=4326)
 
 
 def public_address(service_request: ServiceRequest) -> str:
@@ -78,6 +84,46 @@ def public_requests(
         area = Area.objects.filter(kind="council-district", slug=filters.district).first()
         requests = requests.filter(location__intersects=area.geometry) if area else requests.none()
     return requests.filter(location__isnull=False).order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    reference: str
+    service_id: int
+    status: str
+    is_open: bool
+    long: float
+    lat: float
+
+
+def public_map_points(filters: PublicFilters, *, days: int, limit: int) -> list[MapPoint]:
+    """The public map's points, newest first: plain values read in one query (coordinates
+    from PostGIS, no geometry objects), sensitive ones at their block's centre."""
+    rows = (
+        public_requests(filters, days=days)
+        .annotate(
+            long=RawSQL('ST_X("intake_servicerequest"."location"::geometry)', ()),
+            lat=RawSQL('ST_Y("intake_servicerequest"."location"::geometry)', ()),
+        )
+        .values_list(
+            "public_id", "service_id", "status", "closed_at", "service__is_sensitive", "long", "lat"
+        )[:limit]
+    )
+    points = []
+    for reference, service_id, status, closed_at, sensitive, long, lat in rows:
+        if sensitive:
+            long, lat = _block_centre(long, lat)
+        points.append(MapPoint(reference, service_id, status, closed_at is None, long, lat))
+    return points
+
+
+def public_requests_version() -> str:
+    """Changes with every write to any request (each one sets updated_at) and whenever a
+    service becomes sensitive or stops being so: what the public map's shared copy is keyed
+    on. One read of the updated_at index and one of the (small) catalogue."""
+    latest = ServiceRequest.objects.aggregate(latest=Max("updated_at"))["latest"]
+    sensitive = Service.objects.filter(is_sensitive=True).order_by("pk").values_list("pk")
+    return f"{latest.isoformat() if latest else 'none'}:{sorted(pk for (pk,) in sensitive)}"
 
 
 def districts() -> QuerySet[Area]:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.models import Area
-from intake.models import RequestEvent, Service, ServiceRequest
+from intake.models import Follower, RequestEvent, Service, ServiceRequest
 from intake.policies import READERS_OF_EVERY_REQUEST
 from intake.statuses import OPEN_STATUSES, Status
 
@@ -150,4 +150,35 @@ def at_risk_point() -> ExpressionWrapper[CombinedExpression]:
     return ExpressionWrapper(
         F("created_at") + (F("promised_at") - F("created_at")) * AT_RISK_SHARE,
         output_field=DateTimeField(),
+    )
+
+
+# --- A resident's own requests ("my requests", reached by a one-time email link) ---
+RESIDENT_REQUESTS_LIMIT = 200
+
+
+def resident_has_requests(*, email: str) -> bool:
+    """Whether anything was reported or is followed with this address (any case)."""
+    return (
+        ServiceRequest.objects.filter(requester_email__iexact=email).exists()
+        or Follower.objects.filter(email__iexact=email).exists()
+    )
+
+
+def resident_requests_reported(*, email: str) -> list[ServiceRequest]:
+    """What this address reported, newest first (through the UPPER(requester_email) index)."""
+    return list(
+        ServiceRequest.objects.filter(requester_email__iexact=email)
+        .select_related("service", "department")
+        .order_by("-created_at", "-id")[:RESIDENT_REQUESTS_LIMIT]
+    )
+
+
+def resident_requests_followed(*, email: str) -> list[ServiceRequest]:
+    """What this address follows, newest first."""
+    return list(
+        ServiceRequest.objects.filter(followers__email__iexact=email)
+        .select_related("service", "department")
+        .distinct()
+        .order_by("-created_at", "-id")[:RESIDENT_REQUESTS_LIMIT]
     )

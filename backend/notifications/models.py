@@ -33,6 +33,7 @@ class MessageKind(models.TextChoices):
     QA_ASSIGNED = "qa_assigned", "Review assigned (to a QA reviewer)"
     QA_SUBMITTED = "qa_submitted", "Evaluation ready (to the agent)"
     QA_DISPUTE_DECIDED = "qa_dispute_decided", "Dispute decided (to the agent)"
+    SIGN_IN = "sign_in", "Sign-in link to my requests (to a resident)"
 
 
 class OutboxMessage(models.Model):
@@ -116,6 +117,21 @@ class WebhookSubscription(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SignInLink(models.Model):
+    """A resident's one-time link to the requests made with their email address. Only the
+    token's SHA-256 digest is stored: the link itself exists only in the message."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    email = models.EmailField()
+    language = models.CharField(max_length=8, default="en")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sign-in link for {self.email} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 def _survey_token() -> str:

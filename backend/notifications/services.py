@@ -12,6 +12,7 @@ staff dashboard.
 """
 
 import logging
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -310,6 +311,7 @@ def outbox_deliver(*, message_id: int) -> DeliveryOutcome:
             message.last_error = str(exc)[:2000]
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = MessageStatus.FAILED
+                _forget_one_time_link(message)
                 message.save()
                 return DeliveryOutcome("failed")
             delay = _backoff(message.attempts)
@@ -319,14 +321,26 @@ def outbox_deliver(*, message_id: int) -> DeliveryOutcome:
         except PermanentDeliveryError as exc:
             message.last_error = str(exc)[:2000]
             message.status = MessageStatus.FAILED
+            _forget_one_time_link(message)
             message.save()
             return DeliveryOutcome("failed")
         message.status = MessageStatus.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
+        _forget_one_time_link(message)
         message.save()
         _record_sent(message)
         return DeliveryOutcome("sent")
+
+
+# A resident's sign-in link is stored only as a digest (notifications.sign_in): once its
+# message is sent or given up, the link leaves the stored body too.
+ONE_TIME_LINK = re.compile(r"\S+/my-requests/sign-in/\S+")
+
+
+def _forget_one_time_link(message: OutboxMessage) -> None:
+    if message.kind == MessageKind.SIGN_IN:
+        message.body = ONE_TIME_LINK.sub("[link removed once sent]", message.body)
 
 
 RESIDENT_CHANNELS = {

@@ -119,3 +119,12 @@ class ReportForm(UswdsForm):
         order = [name for name in self.fields if name.startswith(ATTRIBUTE_PREFIX)]
         self.order_fields(order + [n for n in self.fields if n not in order])
         self.style_fields(list(attribute_fields))
+
+
+class SignInForm(UswdsForm):
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_("The one you gave when you reported or followed a request."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -6,11 +6,12 @@ import json
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from core.errors import InvalidInput
 from core.models import Area
-from core.selectors import address_nearest, address_points, addresses_matching
+from core.selectors import address_nearest, address_points, addresses_matching, street_lines
 from frontend.residents.report import outside_city_message
 from intake.commands import Location
 from routing_adapter.selectors import location_in_city
@@ -50,6 +51,7 @@ def address_reverse(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@gzip_page  # public data, no secret in it: nothing for a compression attack to learn
 @cache_control(public=True, max_age=3600)
 def city_layers(request: HttpRequest) -> JsonResponse:
     features = [
@@ -66,6 +68,7 @@ def city_layers(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@gzip_page  # public data, no secret in it: nothing for a compression attack to learn
 @cache_control(public=True, max_age=3600)
 def address_layer(request: HttpRequest) -> JsonResponse:
     coordinates = [[round(a.location.x, 5), round(a.location.y, 5)] for a in address_points()]
@@ -76,3 +79,19 @@ def address_layer(request: HttpRequest) -> JsonResponse:
             "properties": {"kind": "addresses"},
         }
     )
+
+
+@require_GET
+@gzip_page  # public data, no secret in it: nothing for a compression attack to learn
+@cache_control(public=True, max_age=3600)
+def street_layer(request: HttpRequest) -> JsonResponse:
+    """The streets, drawn from the address points, for maps without a tile server."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": json.loads(line),
+            "properties": {"kind": "street", "name": name},
+        }
+        for name, line in street_lines()
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})

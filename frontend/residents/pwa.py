@@ -63,7 +63,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         static("vendor/uswds-3.14.0/js/uswds-init.min.js"),
         static("vendor/uswds-3.14.0/js/uswds.min.js"),
         static("vendor/htmx-2.0.11/htmx.min.js"),
-        static("vendor/ol-7.2.2/ol.js"),
+        static("vendor/ol-7.2.2/ol-residents.min.js"),
         static("vendor/ol-7.2.2/ol.css"),
     ]
     body = script.replace("__SHELL__", json.dumps(shell))

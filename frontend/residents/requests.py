@@ -1,22 +1,27 @@
 """A request in public: the confirmation, the status page, following, photos, the map and
 list of recent requests, and looking a reference up."""
 
+import hashlib
+import json
 import re
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from core.errors import InvalidInput
 from core.models import Department
 from frontend.residents import catalogue
+from frontend.residents.session import signed_in_email
 from frontend.residents.wording import domain_message, status_name, timeline_words
 from intake import public
-from intake.models import RequestPhoto, ServiceRequest
+from intake.models import RequestPhoto, Service, ServiceRequest
 from intake.services import service_request_follow
 from intake.statuses import is_closed
 
@@ -24,7 +29,7 @@ REFERENCE = re.compile(r"^[0-9A-Za-z-]{1,32}$")
 PAGE_SIZE = 20
 
 
-def _found(reference: str) -> ServiceRequest:
+def found_request(reference: str) -> ServiceRequest:
     service_request = public.public_request(reference) if REFERENCE.match(reference) else None
     if service_request is None:
         raise Http404
@@ -60,7 +65,7 @@ def _status_context(service_request: ServiceRequest) -> dict[str, object]:
 
 def sent(request: HttpRequest, reference: str) -> HttpResponse:
     """The confirmation: reference, who has it and why, the promised date, the status link."""
-    service_request = _found(reference)
+    service_request = found_request(reference)
     events = getattr(service_request, "public_events", [])
     routed = next((e for e in events if e.kind == "routed"), None)
     why = str((routed.data or {}).get("explanation", "")) if routed else ""
@@ -69,7 +74,13 @@ def sent(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def status(request: HttpRequest, reference: str) -> HttpResponse:
-    return render(request, "residents/status.html", _status_context(_found(reference)))
+    service_request = found_request(reference)
+    context = _status_context(service_request)
+    email = signed_in_email(request)
+    if email:
+        context["resident_email"] = email
+        context["following"] = service_request.followers.filter(email__iexact=email).exists()
+    return render(request, "residents/status.html", context)
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
@@ -86,7 +97,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def follow(request: HttpRequest, reference: str) -> HttpResponse:
     """Follow a request instead of reporting the same problem again."""
-    service_request = _found(reference)
+    service_request = found_request(reference)
     try:
         service_request_follow(
             service_request=service_request,
@@ -162,31 +173,44 @@ def recent(request: HttpRequest) -> HttpResponse:
 MAP_LIMIT = 2000
 
 
-def recent_geojson(request: HttpRequest) -> JsonResponse:
-    """The map's data: the same filters, at most MAP_LIMIT points, sensitive ones blurred."""
-    requests = public.public_requests(_filters(request), days=settings.CIVIC311_PUBLIC_MAP_DAYS)
-    features = []
-    names: dict[int, str] = {}
-    statuses: dict[str, str] = {}
-    for r in requests[:MAP_LIMIT]:
-        point = public.public_point(r)
-        if point is None:
-            continue
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(point.x, 6), round(point.y, 6)],
-                },
-                "properties": {
-                    "reference": r.public_id,
-                    "service": names.get(r.service_id)
-                    or names.setdefault(r.service_id, catalogue.card(r.service).name),
-                    "status": statuses.get(r.status)
-                    or statuses.setdefault(r.status, status_name(r.status)),
-                    "open": r.closed_at is None,
-                },
-            }
-        )
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+def _map_body(filters: public.PublicFilters) -> bytes:
+    points = public.public_map_points(
+        filters, days=settings.CIVIC311_PUBLIC_MAP_DAYS, limit=MAP_LIMIT
+    )
+    services = Service.objects.filter(pk__in={p.service_id for p in points})
+    names = {service.pk: catalogue.card(service).name for service in services}
+    statuses = {status: status_name(status) for status in {p.status for p in points}}
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(p.long, 6), round(p.lat, 6)]},
+            "properties": {
+                "reference": p.reference,
+                "service": names[p.service_id],
+                "status": statuses[p.status],
+                "open": p.is_open,
+            },
+        }
+        for p in points
+    ]
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@gzip_page  # public data, no secret in it: nothing for a compression attack to learn
+def recent_geojson(request: HttpRequest) -> HttpResponse:
+    """The map's data: the same filters, at most MAP_LIMIT points, sensitive ones blurred.
+    Shared between callers (per filters and language) until any request is written."""
+    filters = _filters(request)
+    seconds = settings.CIVIC311_PUBLIC_MAP_CACHE_SECONDS
+    shape = json.dumps([filters.service, filters.status, filters.district, catalogue.language()])
+    key = (
+        "public-map:"
+        + hashlib.sha256(f"{shape}{public.public_requests_version()}".encode()).hexdigest()
+    )
+    body = cache.get(key) if seconds else None
+    if body is None:
+        body = _map_body(filters)
+        if seconds:
+            cache.set(key, body, seconds)
+    return HttpResponse(body, content_type="application/json")

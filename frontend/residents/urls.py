@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.residents import geo, nearby, pwa, report, requests, views
+from frontend.residents import geo, mine, nearby, pwa, report, requests, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,12 +14,18 @@ urlpatterns = [
     path("requests/lookup/", requests.lookup, name="request-lookup"),
     path("requests/<str:reference>/", requests.status, name="request-status"),
     path("requests/<str:reference>/follow/", requests.follow, name="request-follow"),
+    path("my-requests/", mine.my_requests, name="my-requests"),
+    path("my-requests/sign-in/<str:token>/", mine.sign_in, name="my-requests-sign-in"),
+    path("my-requests/sign-out/", mine.sign_out, name="my-requests-sign-out"),
+    path("my-requests/follow/<str:reference>/", mine.follow, name="my-requests-follow"),
+    path("my-requests/unfollow/<str:reference>/", mine.unfollow, name="my-requests-unfollow"),
     path("photos/<str:key>-thumb.jpg", requests.photo, {"size": "thumb"}, name="photo-thumb"),
     path("photos/<str:key>.jpg", requests.photo, name="photo"),
     path("addresses/", geo.address_suggestions, name="address-suggestions"),
     path("addresses/nearest/", geo.address_reverse, name="address-nearest"),
     path("map/city.geojson", geo.city_layers, name="map-city"),
     path("map/addresses.geojson", geo.address_layer, name="map-addresses"),
+    path("map/streets.geojson", geo.street_layer, name="map-streets"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service-worker"),
     path("offline/", pwa.offline, name="offline"),

@@ -22,6 +22,7 @@ DOMAIN_MESSAGES = [
     gettext_noop("This service is no longer offered."),
     gettext_noop("Give an email address or a phone number."),
     gettext_noop("This request is closed; report the problem anew."),
+    gettext_noop("Give your email address."),
 ]
 
 

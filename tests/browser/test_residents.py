@@ -8,10 +8,13 @@ from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from accounts.models import Role
+from core.services import address_import_rows
+from demo import geography
 from intake.models import Follower, Service, ServiceRequest
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
+    SCREENSHOTS,
     OfflinePage,
     assert_accessible,
     needs_chromium,
@@ -197,6 +200,7 @@ PUBLIC_PAGES = [
     "/report/?describe=hole+in+the+road",
     "/report/pothole/",
     "/requests/",
+    "/my-requests/",
     "/offline/",
     "/nowhere/",
 ]
@@ -245,3 +249,26 @@ def test_the_manifest_and_service_worker_make_it_installable(
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
     ready = page.evaluate("() => navigator.serviceWorker.ready.then(r => r.active !== null)")
     assert ready is True
+
+
+def test_without_a_tile_server_the_map_draws_the_citys_streets(
+    live_server: Any, offline: OfflinePage, city: Service
+) -> None:
+    address_import_rows(rows=geography.demo_addresses())
+    for viewport in (PHONE, DESKTOP):
+        page = offline.open(viewport)
+        page.goto(f"{live_server.url}/report/pothole/")
+        page.wait_for_function(
+            "() => window.civicReportMap && window.civicReportMap.map.isRendered()"
+        )
+        page.wait_for_load_state("networkidle")
+        streets = page.evaluate("() => fetch('/map/streets.geojson').then(r => r.json())")
+        assert len(streets["features"]) >= 20
+        page.locator("#report-map").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)  # OpenLayers draws on the next animation frames
+        screenshot(page, "report-map-streets")
+        page.evaluate("() => window.civicReportMap.map.getView().setZoom(16)")
+        page.wait_for_timeout(800)
+        close_up = SCREENSHOTS / f"map-streets-z16-{viewport['width']}x{viewport['height']}.png"
+        page.locator("#report-map").screenshot(path=str(close_up))
+        page.context.close()

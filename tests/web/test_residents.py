@@ -1,18 +1,24 @@
 """The residents' site through its pages: reporting, photos, addresses, status, the map."""
 
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.utils import timezone
 from PIL import Image
 
 from core.models import Address
+from core.services import address_import_rows
 from intake.images import PhotoRejected, photo_clean
 from intake.models import Follower, RequestPhoto, Service, ServiceRequest
+from intake.services.photos import request_photo_store, request_photos_attach
+from intake.tasks import remove_abandoned_photos
 from notifications.models import OutboxMessage
 from tests.factories import make_request
 from tests.web.helpers import (
@@ -299,3 +305,86 @@ def test_service_search_and_description_suggestions(db: None, pothole_questions:
     assert "No service matches" in client.get("/report/?q=zzzz").content.decode()
     spanish = Client(HTTP_ACCEPT_LANGUAGE="es").get("/report/?q=bache").content.decode()
     assert "Bache" in spanish
+
+
+def _stored_photo(upload_key: str, hours_ago: float) -> RequestPhoto:
+    photo = request_photo_store(
+        upload_key=upload_key, source=io.BytesIO(jpeg_with_gps()), size=1000
+    )
+    RequestPhoto.objects.filter(pk=photo.pk).update(
+        created_at=timezone.now() - timedelta(hours=hours_ago)
+    )
+    return photo
+
+
+def test_photos_of_reports_never_sent_are_removed_after_the_window(pothole: Service) -> None:
+    abandoned = _stored_photo("gave-up", hours_ago=25)
+    recent = _stored_photo("still-typing", hours_ago=1)
+    attached = _stored_photo("sent", hours_ago=48)
+    request_photos_attach(service_request=make_request(pothole), photos=[attached])
+    files = {p.pk: (p.image.name, p.thumbnail.name) for p in (abandoned, recent, attached)}
+    storage = abandoned.image.storage
+    assert all(storage.exists(name) for names in files.values() for name in names)
+
+    schedule = django_settings.CELERY_BEAT_SCHEDULE["remove-abandoned-photos"]
+    assert schedule["task"] == remove_abandoned_photos.name
+    assert remove_abandoned_photos() == 1  # what beat runs every hour
+    assert set(RequestPhoto.objects.values_list("pk", flat=True)) == {recent.pk, attached.pk}
+    assert not any(storage.exists(name) for name in files[abandoned.pk])
+    assert all(storage.exists(name) for name in (*files[recent.pk], *files[attached.pk]))
+
+
+def test_the_command_removes_abandoned_photos_with_its_own_window(pothole: Service) -> None:
+    _stored_photo("gave-up", hours_ago=3)
+    out = io.StringIO()
+    call_command("remove_abandoned_photos", stdout=out)
+    assert "0 abandoned photos removed" in out.getvalue()
+    call_command("remove_abandoned_photos", "--hours", "2", stdout=out)
+    assert "1 abandoned photos removed" in out.getvalue()
+    assert not RequestPhoto.objects.exists()
+
+
+def test_streets_are_drawn_from_the_address_points(db: None) -> None:
+    rows = [  # Oak Street's two sides (odd and even), out of order, then a gap of ~3 km
+        {"address_id": "O1", "address": "101 Oak Street", "lat": "43.0700", "long": "-89.4000"},
+        {"address_id": "O2", "address": "102 Oak Street", "lat": "43.0701", "long": "-89.3990"},
+        {"address_id": "O4", "address": "121 Oak Street", "lat": "43.0700", "long": "-89.3970"},
+        {"address_id": "O3", "address": "120 Oak Street", "lat": "43.0701", "long": "-89.3980"},
+        {"address_id": "O5", "address": "900 Oak Street", "lat": "43.0700", "long": "-89.3600"},
+        {"address_id": "O6", "address": "902 Oak Street", "lat": "43.0700", "long": "-89.3590"},
+        {"address_id": "E1", "address": "5 Elm Street", "lat": "43.0800", "long": "-89.4000"},
+    ]
+    address_import_rows(rows=rows)
+    answer = Client().get("/map/streets.geojson")
+    assert answer.status_code == 200
+    assert "public" in answer["Cache-Control"]
+    lines = [(f["properties"]["name"], f["geometry"]) for f in answer.json()["features"]]
+    # Elm Street has one point: no line. Oak Street is two lines, split at the gap.
+    assert [name for name, _ in lines] == ["Oak Street", "Oak Street"]
+    first, second = (geometry["coordinates"] for _, geometry in lines)
+    assert first[0] == [-89.4, 43.07]
+    assert first[-1] == [-89.397, 43.07]
+    assert len(first) <= 3  # the zig-zag between the two sides is simplified away
+    assert second == [[-89.36, 43.07], [-89.359, 43.07]]
+
+
+def test_the_map_data_is_shared_until_a_request_or_the_catalogue_changes(
+    riverton: None, pothole: Service
+) -> None:
+    def references() -> list[str]:
+        features = Client().get("/requests/map.geojson").json()["features"]
+        return [f["properties"]["reference"] for f in features]
+
+    def point_of(reference: str) -> list[float]:
+        features = Client().get("/requests/map.geojson").json()["features"]
+        found = next(f for f in features if f["properties"]["reference"] == reference)
+        return [float(value) for value in found["geometry"]["coordinates"]]
+
+    first = make_request(pothole)
+    assert references() == [first.public_id]
+    second = make_request(pothole)  # a write: the shared copy is not used any more
+    assert references() == [second.public_id, first.public_id]
+    assert point_of(first.public_id) == [-89.4, 43.07]
+    pothole.is_sensitive = True  # the exact points must go at once, not after a while
+    pothole.save()
+    assert point_of(first.public_id) != [-89.4, 43.07]

@@ -13,7 +13,11 @@ from intake.services.creating import (
     service_request_create,
     service_request_submit,
 )
-from intake.services.duplicates import service_request_follow, service_request_link_duplicate
+from intake.services.duplicates import (
+    service_request_follow,
+    service_request_link_duplicate,
+    service_request_unfollow,
+)
 from intake.services.history import request_event_record, request_locked, request_locked_if_free
 from intake.services.status import (
     service_request_add_note,
@@ -47,4 +51,5 @@ __all__ = [
     "service_request_reopen_by_resident",
     "service_request_submit",
     "service_request_transfer",
+    "service_request_unfollow",
 ]

@@ -93,3 +93,10 @@ def service_request_follow(
         request=service_request, email=email, phone=phone, defaults={"language": language}
     )
     return follower
+
+
+@transaction.atomic
+def service_request_unfollow(*, service_request: ServiceRequest, email: str) -> int:
+    """A resident signed in with their email stops following a request; how many stopped."""
+    deleted, _ = Follower.objects.filter(request=service_request, email__iexact=email).delete()
+    return deleted
