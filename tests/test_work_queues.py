@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -15,6 +16,7 @@ from intake.models import EventKind, Service, ServiceRequest
 from intake.statuses import Status
 from notifications.models import OutboxMessage
 from tests.factories import make_request
+from work.selectors import queue_counts
 from work.services import queue_claim_next, requests_escalate_unacknowledged
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +205,21 @@ def test_performance_report_as_csv(
     assert (
         client_for(make_user(Role.AGENT)).get("/api/v1/reports/performance.csv").status_code == 403
     )
+
+
+def test_the_queue_counts_read_their_index_alone(streets: Department) -> None:
+    """Counting a large department's open requests must not visit the table: every column
+    the counts look at is in queue_counts_idx (an index-only scan)."""
+    with CaptureQueriesContext(connection) as queries:
+        queue_counts(department=streets)
+    (counting,) = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    with connection.cursor() as cursor:
+        for switch in ("enable_seqscan", "enable_bitmapscan"):
+            cursor.execute(f"SET {switch} = off")
+        try:
+            cursor.execute(f"EXPLAIN {counting}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_bitmapscan")
+    assert "Index Only Scan using queue_counts_idx" in plan, plan
