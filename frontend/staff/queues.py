@@ -56,11 +56,14 @@ def _queue_context(request: HttpRequest, department: Department) -> tuple[dict[s
         has_next, status = len(rows) > PAGE_SIZE, 200
         rows = rows[:PAGE_SIZE]
     query = {k: v for k, v in request.GET.items() if k != "page"}
+    filters = request.GET.copy()
+    filters.pop("page", None)
     page = _page_number(request)
     context = {
         "department": department,
         "counts": work_selectors.queue_counts(department=department),
         "filter": found,
+        "filters_key": filters.urlencode(),
         "rows": rows,
         "page": page,
         "previous_url": f"?{urlencode(query | {'page': page - 1})}" if page > 1 else "",
