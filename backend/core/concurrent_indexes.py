@@ -20,7 +20,8 @@ def _operator_classes() -> Iterator[None]:
     """What django.contrib.postgres registers when installed (it is not, here): an operator
     class is written outside the indexed expression's parentheses."""
     before = IndexExpression.wrapper_classes
-    IndexExpression.register_wrappers(models.OrderBy, OpClass, Collate)
+    # django-stubs types the arguments as expressions; Django passes (and wants) classes.
+    IndexExpression.register_wrappers(models.OrderBy, OpClass, Collate)  # type: ignore[arg-type]
     try:
         yield
     finally:

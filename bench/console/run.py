@@ -176,9 +176,7 @@ def fetch(client: Any, path: str, page: Page) -> None:
     page.cpu.append(spent)
 
 
-def measure(
-    client: Any, paths: list[str], *, forget: Callable[[str], None]
-) -> dict[str, dict[str, Any]]:
+def measure(client: Any, paths: list[str], *, forget: Callable[[str], None]) -> dict[str, Any]:
     """First request, then each path once warm (caches as in service) and, alternating so
     load swings hit both alike, each of a second set once cold (the caches forgotten)."""
     first, warm, cold = Page(), Page(), Page()
