@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -13,8 +14,10 @@ from accounts.models import Role, User
 from core.models import Department
 from intake.models import Service, ServiceRequest
 from intake.services import Requester, service_request_change_status
+from intake.statuses import CLOSED_STATUSES, OPEN_STATUSES
+from interactions import selectors
 from interactions.models import CommitmentKind
-from interactions.selectors import PhoneKey, caller_lookup, phone_key
+from interactions.selectors import NEWEST_FIRST, PhoneKey, caller_lookup, phone_key
 from interactions.services import call_record_caller, call_start, commitment_make
 from tests.factories import make_request
 
@@ -125,12 +128,19 @@ def test_phone_key_needs_enough_digits() -> None:
     ("condition", "index"),
     [
         ({"k": "6085550123"}, "caller_request_phone_idx"),
-        ({"requester_last_name__istartswith": "gar"}, "caller_request_last_name_idx"),
+        ({"requester_last_name__istartswith": "gar"}, "caller_request_name_idx"),
+        ({"requester_last_name__iexact": "garcia"}, "caller_request_name_idx"),
+        (
+            {"requester_last_name__iexact": "garcia", "status__in": sorted(OPEN_STATUSES)},
+            "caller_request_open_name_idx",
+        ),
         ({"requester_email__iexact": "a@example.org"}, "caller_request_email_idx"),
         ({"address__istartswith": "742 ever"}, "caller_request_address_idx"),
     ],
 )
-def test_the_lookup_conditions_match_their_indexes(condition: dict[str, str], index: str) -> None:
+def test_the_lookup_conditions_match_their_indexes(
+    condition: dict[str, object], index: str
+) -> None:
     """The expression indexes are written in SQL: a change on either side must keep them equal.
 
     Only a bitmap scan is left to the planner, and a bitmap scan needs an index condition: the
@@ -143,16 +153,81 @@ def test_the_lookup_conditions_match_their_indexes(condition: dict[str, str], in
         .order_by()
         .values("pk")
     )
-    switches = ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan")
+    plan = _plan_without(("enable_seqscan", "enable_indexscan", "enable_indexonlyscan"), requests)
+    assert f"Bitmap Index Scan on {index}" in plan, plan
+
+
+def _plan_without(switches: tuple[str, ...], requests: object) -> str:
     with connection.cursor() as cursor:
         for switch in switches:
             cursor.execute(f"SET {switch} = off")
         try:
-            plan = requests.explain()
+            return str(requests.explain())  # type: ignore[attr-defined]
         finally:
             for switch in switches:
                 cursor.execute(f"RESET {switch}")
-    assert f"Bitmap Index Scan on {index}" in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("statuses", "index"),
+    [(OPEN_STATUSES, "caller_request_open_name_idx"), (CLOSED_STATUSES, "caller_request_name_idx")],
+)
+def test_a_surname_is_read_from_its_index_already_newest_first(
+    statuses: frozenset[str], index: str
+) -> None:
+    """A common surname matches tens of thousands of requests: the lookup must read the
+    newest few from an index in that order, not fetch them all and sort. With sorting and
+    the other scans switched off, only an index in the lookup's own order avoids a Sort."""
+    requests = (
+        ServiceRequest.objects.filter(
+            requester_last_name__iexact="garcia", status__in=sorted(statuses)
+        )
+        .order_by(*NEWEST_FIRST)
+        .values("pk")[:21]
+    )
+    plan = _plan_without(("enable_seqscan", "enable_bitmapscan", "enable_sort"), requests)
+    assert f"Index Scan using {index}" in plan, plan
+    assert "Sort" not in plan, plan
+
+
+def test_a_common_surname_lists_the_most_recent_and_asks_to_refine(
+    agent: User, pothole: Service
+) -> None:
+    requests = [make_request(pothole, requester=MARIA) for _ in range(3)]
+    found = caller_lookup(user=agent, query="Garcia", limit=2)
+    assert [r.public_id for r in found.open_requests] == [
+        r.public_id for r in reversed(requests[1:])
+    ]
+    assert found.more_requests
+    assert not caller_lookup(user=agent, query="Garcia", limit=3).more_requests
+
+
+def test_a_surname_being_typed_is_read_up_to_a_cap(
+    agent: User, pothole: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(3):
+        make_request(pothole, requester=Requester(last_name=f"Garcia-{n}", phone="608 555 0100"))
+    found = caller_lookup(user=agent, query="garc")
+    assert len(found.open_requests) == 3
+    assert not found.more_requests
+    monkeypatch.setattr(selectors, "PREFIX_CAP", 2)
+    found = caller_lookup(user=agent, query="garc")
+    assert len(found.open_requests) == 2
+    assert found.more_requests
+
+
+def test_the_desk_asks_to_refine_a_search_that_matches_too_many(
+    agent: User, pothole: Service
+) -> None:
+    requests = [make_request(pothole, requester=MARIA) for _ in range(21)]
+    client = Client()
+    client.force_login(agent)
+    page = client.get("/staff/calls/", {"q": "Garcia"}, HTTP_HX_REQUEST="true")
+    assert page.status_code == 200
+    assert "refine your search" in page.content.decode()
+    assert page.content.decode().count("/staff/requests/") == 20
+    narrow = client.get("/staff/calls/", {"q": requests[0].public_id}, HTTP_HX_REQUEST="true")
+    assert "refine your search" not in narrow.content.decode()
 
 
 def test_the_api_answers_the_lookup(

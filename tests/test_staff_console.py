@@ -5,7 +5,9 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.oath import totp
 
@@ -162,3 +164,22 @@ def test_the_call_screen_asks_the_services_questions_and_opens_the_request(
     created = ServiceRequest.objects.get(address="5 Main St")
     assert created.attributes == {"size": "large"}
     assert created.requester_language == "es"
+
+
+def test_the_queue_filter_form_is_rendered_once_per_queue_and_filters(
+    pothole: Service, streets: Department, make_user: Callable[..., User]
+) -> None:
+    """The filter form (a widget per choice: services, people, districts) is kept a minute
+    per queue, language and filters; the rows are not, nor the form for other filters."""
+    client = browser_for(make_user(Role.DEPARTMENT_STAFF, [streets]))
+    first = client.get("/staff/queues/streets/", {"sort": "newest"})
+    make_request(pothole)
+    with CaptureQueriesContext(connection) as again:
+        second = client.get("/staff/queues/streets/", {"sort": "newest", "page": "1"})
+    assert 'name="service"' in second.content.decode()
+    assert first.content.decode().count("<option") == second.content.decode().count("<option")
+    assert not [q for q in again.captured_queries if 'FROM "intake_service"' in q["sql"]]
+    assert len(second.context["rows"]) == 1  # the new request is listed at once
+    with CaptureQueriesContext(connection) as other:
+        client.get("/staff/queues/streets/", {"sort": "oldest"})
+    assert [q for q in other.captured_queries if 'FROM "intake_service"' in q["sql"]]

@@ -1,20 +1,24 @@
 """Department queues: urgent first, claim-next never hands one request to two people."""
 
+import re
 import threading
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from core.models import Department
+from frontend.staff.filters import SORTS
 from intake.models import EventKind, Service, ServiceRequest
 from intake.statuses import Status
 from notifications.models import OutboxMessage
 from tests.factories import make_request
+from work.selectors import queue_counts, queue_requests
 from work.services import queue_claim_next, requests_escalate_unacknowledged
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +207,50 @@ def test_performance_report_as_csv(
     assert (
         client_for(make_user(Role.AGENT)).get("/api/v1/reports/performance.csv").status_code == 403
     )
+
+
+def test_the_queue_counts_read_only_columns_of_their_index(streets: Department) -> None:
+    """Counting a large department's open requests must not visit the table: every column
+    the counting query reads is in queue_counts_idx, so it can be an index-only scan (the
+    planner's choice on an almost empty test table says nothing, so the columns are compared)."""
+    with CaptureQueriesContext(connection) as queries:
+        queue_counts(department=streets)
+    (counting,) = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    read = set(re.findall(r'"intake_servicerequest"\."(\w+)"', counting))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+            "WHERE c.relname = 'queue_counts_idx'"
+        )
+        in_index = {name for (name,) in cursor.fetchall()}
+    assert read
+    assert read <= in_index, read - in_index
+
+
+@pytest.mark.parametrize(
+    ("sort", "index"),
+    [
+        ("due", "request_open_queue_idx"),
+        ("priority", "queue_priority_idx"),
+        ("newest", "queue_newest_idx"),
+        ("oldest", "queue_newest_idx"),
+    ],
+)
+def test_every_queue_sort_reads_an_index_in_its_order(
+    streets: Department, sort: str, index: str
+) -> None:
+    """A page of a large department's queue must not sort all its open requests: with
+    sorting and the other scans switched off, only an index in the sort's order avoids a
+    Sort node."""
+    page = queue_requests(department=streets).order_by(*SORTS[sort]).values("pk")[:26]
+    with connection.cursor() as cursor:
+        for switch in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cursor.execute(f"SET {switch} = off")
+        try:
+            plan = page.explain()
+        finally:
+            for switch in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+                cursor.execute(f"RESET {switch}")
+    assert f"using {index}" in plan, plan
+    assert "Sort" not in plan, plan

@@ -2,11 +2,12 @@
 
 import contextlib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import CharField, F, Func, Q, QuerySet
+from django.db.models import CharField, F, Func, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -92,34 +93,86 @@ class CallerLookup:
     recent_requests: Sequence[ServiceRequest]
     open_commitments: list[Commitment]
     callers: list[Caller]
+    # More requests match than are listed (the most recent are): the agent should narrow the
+    # search with a first name, a phone number or an email.
+    more_requests: bool = False
 
 
-def _caller_conditions(query: str) -> tuple[Q, tuple[str, ...], str | None]:
-    """What the query can be, as one condition over requests, and the phone key if any."""
+# Each way a query can match is read on its own, in one UNION ALL: an OR of them would read
+# every match of the broadest (a common surname: tens of thousands of requests) and sort
+# them. A branch on a reference, a phone, an email or an exact surname reads an index already
+# in order of recency (migration interactions 0004) and stops after `limit` + 1 rows; a
+# prefix (a surname still being typed, an address) stops after PREFIX_CAP rows in index
+# order, and reaching the cap tells the agent to refine the search.
+PREFIX_CAP = 50
+NEWEST_FIRST = (F("created_at").desc(nulls_last=True), F("id").desc())
+
+
+@dataclass(frozen=True)
+class _Branch:
+    condition: Q
+    prefix: bool = False
+
+
+def _name_branches(text: str) -> list[_Branch]:
+    """ "Garcia", "Maria Garcia", "Garcia, Maria": the surname exactly, most recent first,
+    and surnames starting with it (the agent may still be typing)."""
+    words = text.replace(",", " ").split()
+    surname, given = words[-1], words[:-1]
+    if "," in text:  # "Garcia, Maria"
+        surname, given = words[0], words[1:]
+    by_given = Q(requester_first_name__istartswith=given[0]) if given else Q()
+    return [
+        _Branch(Q(requester_last_name__iexact=surname) & by_given),
+        _Branch(Q(requester_last_name__istartswith=surname) & by_given, prefix=True),
+    ]
+
+
+def _caller_branches(query: str) -> tuple[list[_Branch], tuple[str, ...], str | None]:
+    """What the query can be, one branch per kind of match, and the phone key if any."""
     text = query.strip()
-    conditions, searched = Q(public_id=text.upper()), ["reference"]
+    exact, searched = Q(public_id=text.upper()), ["reference"]
     key = phone_key(text) if _PHONE_LIKE.match(text) else None
+    others: list[_Branch] = []
     if key is not None:
-        conditions |= Q(requester_phone_key=key)
+        exact |= Q(requester_phone_key=key)
         searched.append("phone")
     elif "@" in text:
-        conditions |= Q(requester_email__iexact=text)
+        exact |= Q(requester_email__iexact=text)
         searched.append("email")
-    elif not _REFERENCE_LIKE.match(text):
-        words = text.replace(",", " ").split()
-        if text[:1].isdigit():
-            conditions |= Q(address__istartswith=text)
-            searched.append("address")
-        elif words:
-            by_name = Q(requester_last_name__istartswith=words[-1])
-            if "," in text:  # "Garcia, Maria"
-                by_name = Q(requester_last_name__istartswith=words[0])
-                words = [*words[1:], words[0]]
-            if len(words) > 1:
-                by_name &= Q(requester_first_name__istartswith=words[0])
-            conditions |= by_name | Q(address__istartswith=text)
-            searched += ["name", "address"]
-    return conditions, tuple(searched), key
+    elif text and not _REFERENCE_LIKE.match(text):
+        if not text[:1].isdigit():
+            others += _name_branches(text)
+            searched.append("name")
+        others.append(_Branch(Q(address__istartswith=text), prefix=True))
+        searched.append("address")
+    return [_Branch(exact), *others], tuple(searched), key
+
+
+def _matching_ids(
+    requests: QuerySet[ServiceRequest], branches: list[_Branch], limit: int
+) -> tuple[set[int], bool]:
+    """Ids of matching open requests and recent closed ones, every branch bounded, and
+    whether a prefix branch was cut short (better matches may be left unread)."""
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    windows = [Q(status__in=OPEN_STATUSES), Q(status__in=CLOSED_STATUSES, created_at__gte=since)]
+    parts = []
+    for window in windows:
+        for n, branch in enumerate(branches):
+            found = requests.filter(window, branch.condition)
+            # A prefix is read in its index's order, unsorted: any PREFIX_CAP of its matches.
+            found = found.order_by() if branch.prefix else found.order_by(*NEWEST_FIRST)
+            cap = PREFIX_CAP if branch.prefix else limit + 1
+            parts.append(found.annotate(branch=Value(n)).values_list("id", "branch")[:cap])
+    rows = list(parts[0].union(*parts[1:], all=True))
+    per_branch = Counter(n for _id, n in rows)
+    capped = any(b.prefix and per_branch[n] >= PREFIX_CAP for n, b in enumerate(branches))
+    return {pk for pk, _n in rows}, capped
+
+
+def _newest(requests: list[ServiceRequest], limit: int) -> tuple[list[ServiceRequest], bool]:
+    ordered = sorted(requests, key=lambda r: (r.created_at, r.pk), reverse=True)
+    return ordered[:limit], len(ordered) > limit
 
 
 def _callers(requests: Sequence[ServiceRequest], calls: list[Interaction]) -> list[Caller]:
@@ -136,20 +189,16 @@ def _callers(requests: Sequence[ServiceRequest], calls: list[Interaction]) -> li
 
 
 def caller_lookup(*, user: User, query: str, limit: int = 20) -> CallerLookup:
-    """The caller's open and recent requests (those this user may read) and open promises."""
-    conditions, searched, key = _caller_conditions(query)
-    matching = (
-        service_requests_visible_to(user)
-        .alias(requester_phone_key=PhoneKey("requester_phone"))
-        .filter(conditions)
-        # NULLS LAST (created_at is never null) keeps the planner off a backward scan of the
-        # created_at index, which for a rare match reads most of the table: the contact
-        # indexes find the caller's few requests, then they are sorted.
-        .order_by(F("created_at").desc(nulls_last=True), "-id")
+    """The caller's open and recent requests (those this user may read), the `limit` most
+    recent of each, and their open promises."""
+    branches, searched, key = _caller_branches(query)
+    visible = service_requests_visible_to(user).alias(
+        requester_phone_key=PhoneKey("requester_phone")
     )
-    open_requests = list(matching.filter(status__in=OPEN_STATUSES)[:limit])
-    since = timezone.now() - timedelta(days=RECENT_DAYS)
-    recent = list(matching.filter(status__in=CLOSED_STATUSES, created_at__gte=since)[:limit])
+    ids, capped = _matching_ids(visible, branches, limit)
+    rows = list(visible.filter(pk__in=ids)) if ids else []
+    open_requests, more_open = _newest([r for r in rows if r.status in OPEN_STATUSES], limit)
+    recent, more_recent = _newest([r for r in rows if r.status in CLOSED_STATUSES], limit)
     calls: list[Interaction] = []
     if key is not None:
         calls = list(
@@ -171,6 +220,7 @@ def caller_lookup(*, user: User, query: str, limit: int = 20) -> CallerLookup:
         recent_requests=recent,
         open_commitments=commitments,
         callers=_callers(open_requests + recent, calls),
+        more_requests=more_open or more_recent or capped,
     )
 
 

@@ -55,18 +55,20 @@ def queue_counts(*, department: Department, unit: WorkUnit | None = None) -> Que
 
 
 def _count(*, department: Department, unit: WorkUnit | None) -> QueueCounts:
-    """All the counts in one pass over the department's open requests."""
+    """All the counts in one pass over the department's open requests, read from the index
+    that holds every column they need (queue_counts_idx): counted over department_id, a key
+    of that index (never null), not over id, which would fetch each row from the table."""
     now = timezone.now()
     requests = ServiceRequest.objects.filter(department=department, status__in=OPEN_STATUSES)
     if unit is not None:
         requests = requests.filter(unit=unit)
     statuses = sorted(OPEN_STATUSES)
     totals = requests.annotate(risk_point=at_risk_point()).aggregate(
-        total=Count("id"),
-        overdue=Count("id", filter=Q(promised_at__lte=now)),
-        at_risk=Count("id", filter=at_risk_q(now)),
-        unassigned=Count("id", filter=Q(assignee__isnull=True)),
-        **{f"status_{status}": Count("id", filter=Q(status=status)) for status in statuses},
+        total=Count("department"),
+        overdue=Count("department", filter=Q(promised_at__lte=now)),
+        at_risk=Count("department", filter=at_risk_q(now)),
+        unassigned=Count("department", filter=Q(assignee__isnull=True)),
+        **{f"status_{status}": Count("department", filter=Q(status=status)) for status in statuses},
     )
     return QueueCounts(
         by_status={status: totals[f"status_{status}"] for status in statuses},

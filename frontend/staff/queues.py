@@ -52,15 +52,22 @@ def _queue_context(request: HttpRequest, department: Department) -> tuple[dict[s
     else:
         page = _page_number(request)
         start = (page - 1) * PAGE_SIZE
-        rows = list(found.qs[start : start + PAGE_SIZE + 1])
+        # The page's ids first, from the index in the queue's order, then those rows with
+        # their service, unit and assignee: OFFSET skips index entries, not joined rows.
+        ids = list(found.qs.values_list("pk", flat=True)[start : start + PAGE_SIZE + 1])
+        by_id = {r.pk: r for r in found.qs.filter(pk__in=ids)} if ids else {}
+        rows = [by_id[pk] for pk in ids if pk in by_id]
         has_next, status = len(rows) > PAGE_SIZE, 200
         rows = rows[:PAGE_SIZE]
     query = {k: v for k, v in request.GET.items() if k != "page"}
+    filters = request.GET.copy()
+    filters.pop("page", None)
     page = _page_number(request)
     context = {
         "department": department,
         "counts": work_selectors.queue_counts(department=department),
         "filter": found,
+        "filters_key": filters.urlencode(),
         "rows": rows,
         "page": page,
         "previous_url": f"?{urlencode(query | {'page': page - 1})}" if page > 1 else "",
