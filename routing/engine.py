@@ -187,6 +187,11 @@ def _reason(match: Match, what: str, target: str, at: float) -> str:
     )
     if rule.half_life_days:
         text += f", weighted by recency (half-life {rule.half_life_days:g} days)"
+    if match.agreeing:
+        text += (
+            f"; decided by a vote of the matching unit rules, weighted by how often each "
+            f"kind was right ({match.agreeing} of them lead with it)"
+        )
     return text + "."
 
 

@@ -14,6 +14,7 @@ from routing.geo import AreaIndex
 from routing.history import HistoricalRequest
 from routing.rules import Family, Rule, RuleSet, moment
 from routing.tuning import Outcome, tune_families
+from routing.voting import family_weight, tally
 
 __all__ = ["Learned", "evaluate", "learn", "load_bundle", "save_bundle", "validate"]
 
@@ -53,6 +54,17 @@ def default_families(
     families += [
         Family(f"department+area:{kind}", "unit", ("department", f"area:{kind}"), 300 - i)
         for i, kind in enumerate(area_kinds)
+    ]
+    # Semi-free subtypes and details (a cleaning subtype, a pole's owner) pick the queue
+    # inside a department as often as the place does; history ranks them with the rest.
+    families += [
+        Family(
+            "department+service+subtype+details",
+            "unit",
+            ("department", "service", "subtype", "details"),
+            140,
+        ),
+        Family("department+service+subtype", "unit", ("department", "service", "subtype"), 130),
     ]
     families += [
         Family("department+street+zip", "unit", ("department", "street", "zip"), 200),
@@ -106,13 +118,13 @@ def learn(
         cell_sizes=cell_sizes,
         adopt_after=adopt_after,
     )
-    scores: dict[str, list[int]] = {f.name: [0, 0] for f in rules.families if f.scope == "unit"}
+    said: list[_UnitSays] = []
     for outcome in outcomes:
-        _score_unit_families(rules, outcome, scores)
+        _score_unit_families(rules, outcome, said)
         rules.record_outcome(
             outcome.features, department=outcome.department, unit=outcome.unit, at=outcome.at
         )
-    rules = _rank_unit_families(rules, scores)
+    rules = _rank_unit_families(rules, said)
     texts = [
         " ".join(p for p in (r.request.description, r.request.subtype, r.request.details) if p)
         for r in history
@@ -131,40 +143,88 @@ def learn(
     return Learned(rules=rules, classifier=classifier)
 
 
-def _score_unit_families(rules: RuleSet, row: Outcome, scores: dict[str, list[int]]) -> None:
+# A row's unit, and what each unit family said before learning it: (family, targets, support).
+_UnitSays = tuple[str, list[tuple[str, Sequence[tuple[str, float]], float]]]
+
+
+def _score_unit_families(rules: RuleSet, row: Outcome, said: list[_UnitSays]) -> None:
     """Before learning a row, ask each unit family what it would have said (prequential)."""
     if not row.unit:
         return
+    says = []
     for family in rules.families:
         if family.scope != "unit":
             continue
         rule = rules.family_rule(family, row.features, department=row.department)
         ranked = rule.ranked_targets(row.at) if rule is not None else []
         if ranked:
-            scores[family.name][0] += ranked[0][0] == row.unit
-            scores[family.name][1] += 1
+            says.append((family.name, ranked, rule.support_at(row.at) if rule else 0.0))
+    said.append((row.unit, says))
 
 
-def _rank_unit_families(rules: RuleSet, scores: dict[str, list[int]]) -> RuleSet:
-    """Order unit families by how often they were right when they spoke.
+def _accuracies(said: Sequence[_UnitSays]) -> dict[str, float]:
+    """Each family's accuracy when it spoke, smoothed so a family that spoke twice does not
+    outrank one that spoke a thousand times."""
+    tallies: dict[str, list[int]] = {}
+    for unit, says in said:
+        for name, ranked, _ in says:
+            tally = tallies.setdefault(name, [0, 0])
+            tally[0] += ranked[0][0] == unit
+            tally[1] += 1
+    return {name: (right + 1) / (spoke + 2) for name, (right, spoke) in tallies.items()}
+
+
+def _by_order(
+    says: Sequence[tuple[str, Sequence[tuple[str, float]], float]], rank: dict[str, int]
+) -> str:
+    first = min(says, key=lambda say: rank.get(say[0], len(rank)))
+    return first[1][0][0]
+
+
+def _votes_win(said: Sequence[_UnitSays]) -> bool:
+    """Learn the order and the weights on the first half of the rows, then let order and
+    vote predict the second half: voting is kept only when it wins by more than noise."""
+    half = len(said) // 2
+    accuracy = _accuracies(said[:half])
+    rank = {name: i for i, name in enumerate(sorted(accuracy, key=lambda n: -accuracy[n]))}
+    order_right = vote_right = 0
+    for unit, says in said[half:]:
+        if not says:
+            continue
+        order_right += _by_order(says, rank) == unit
+        votes = tally((family_weight(accuracy.get(n, 0.5)), r, s) for n, r, s in says)
+        vote_right += bool(votes) and votes[0][0] == unit
+    return vote_right - order_right >= max(3, int((len(said) - half) * 0.002))
+
+
+def _rank_unit_families(rules: RuleSet, said: Sequence[_UnitSays]) -> RuleSet:
+    """Order unit families by how often they were right when they spoke, and give them
+    votes where a vote of them all predicted better than the order.
 
     Which geography decides a unit is a fact about the city (sanitation districts may follow
     zip codes, graffiti contracts council districts), so history picks the order: each
-    family's accuracy on rows it had not yet seen, smoothed so a family that spoke twice
-    does not outrank one that spoke a thousand times.
+    family's accuracy on rows it had not yet seen.
     """
+    accuracies = _accuracies(said)
 
     def accuracy(family: Family) -> float:
-        right, spoke = scores.get(family.name, [0, 0])
-        return (right + 1) / (spoke + 2)
+        return accuracies.get(family.name, 0.5)
 
+    vote = _votes_win(said)
     unit_families = sorted(
         (f for f in rules.families if f.scope == "unit"),
         key=lambda f: (-accuracy(f), -f.priority),
     )
     priorities = {f.name: 500 - rank for rank, f in enumerate(unit_families)}
     families = [
-        replace(f, priority=priorities[f.name]) if f.scope == "unit" else f for f in rules.families
+        replace(
+            f,
+            priority=priorities[f.name],
+            vote_weight=family_weight(accuracy(f)) if vote else 0.0,
+        )
+        if f.scope == "unit"
+        else f
+        for f in rules.families
     ]
     for rule in rules.rules:
         if rule.source == "learned" and rule.family in priorities:
@@ -178,6 +238,7 @@ def _rank_unit_families(rules: RuleSet, scores: dict[str, list[int]]) -> RuleSet
         proposals=rules.proposals.values(),
     )
     ranked.metadata["unit_family_accuracy"] = {f.name: round(accuracy(f), 4) for f in unit_families}
+    ranked.metadata["unit_decided_by"] = "vote" if vote else "order"
     return ranked
 
 

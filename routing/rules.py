@@ -39,6 +39,7 @@ from routing.rule import (
     decay_factor,
     moment,
 )
+from routing.voting import Say, tally
 
 __all__ = [
     "MANUAL_PRIORITY",
@@ -61,6 +62,8 @@ class Match:
     target: str
     share: float
     others: tuple[tuple[str, float], ...]
+    # Learned unit rules whose leader is the target, when the unit was decided by a vote.
+    agreeing: int = 0
 
 
 class _Group:
@@ -96,6 +99,10 @@ class RuleSet:
         self._groups: dict[Scope, list[_Group]] = {"owner": [], "unit": []}
         self._group_index: dict[tuple[Scope, int, tuple[str, ...]], _Group] = {}
         self.shadowed: list[tuple[Rule, Rule]] = []
+        # Non-empty when the city's units are decided by a vote of the matching families.
+        self.vote_weights = {
+            f.name: f.vote_weight for f in self.families if f.scope == "unit" and f.vote_weight > 0
+        }
         for rule in rules:
             self.add(rule)
 
@@ -143,6 +150,9 @@ class RuleSet:
         self, scope: Scope, features: Features, *, department: str = "", at: float | None = None
     ) -> tuple[Rule, str] | None:
         """The deciding rule and its target, as `first` finds them, with nothing else."""
+        if scope == "unit" and self.vote_weights:
+            winner, _ = self._vote(features, department, at)
+            return (winner.rule, winner.target) if winner is not None else None
         for rule in self.matches(scope, features, department=department):
             ranked = rule.ranked_targets(at)
             if ranked:
@@ -163,6 +173,18 @@ class RuleSet:
         A learned rule decides only with enough evidence left at `at` (its decayed support)
         and a clear enough leader (purity); otherwise the next, more general one is asked.
         """
+        if scope == "unit" and self.vote_weights:
+            return self._vote(features, department, at)
+        return self._ordered(scope, features, department, exclude, at)
+
+    def _ordered(
+        self,
+        scope: Scope,
+        features: Features,
+        department: str,
+        exclude: frozenset[str],
+        at: float | None,
+    ) -> tuple[Match | None, list[Match]]:
         winner: Match | None = None
         later: list[Match] = []
         for rule in self.matches(scope, features, department=department):
@@ -181,6 +203,38 @@ class RuleSet:
                 if len(later) >= 3:
                     break
         return winner, later
+
+    def _vote(
+        self, features: Features, department: str, at: float | None
+    ) -> tuple[Match | None, list[Match]]:
+        """The unit by a vote of the matching learned rules; a rule a person wrote decides
+        alone, and with no family allowed to vote the order decides."""
+        says: list[Say] = []
+        voters: list[Rule] = []
+        for rule in self.matches("unit", features, department=department):
+            ranked = rule.ranked_targets(at)
+            if not ranked:
+                continue
+            if rule.source == "manual" and not voters:
+                return Match(rule=rule, target=ranked[0][0], share=1.0, others=()), []
+            weight = self.vote_weights.get(rule.family, 0.0)
+            if weight > 0:
+                says.append((weight, ranked, rule.support_at(at)))
+                voters.append(rule)
+        if not voters:
+            return self._ordered("unit", features, department, frozenset(), at)
+        ordered = tally(says)
+        total = sum(weight for _, weight in ordered)
+        target = ordered[0][0]
+        leaders = [r for r, say in zip(voters, says, strict=True) if say[1][0][0] == target]
+        match = Match(
+            rule=leaders[0] if leaders else voters[0],
+            target=target,
+            share=ordered[0][1] / total,
+            others=tuple((t, w / total) for t, w in ordered[1:]),
+            agreeing=len(leaders),
+        )
+        return match, []
 
     # --- learning ---
 
