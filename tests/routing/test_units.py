@@ -58,9 +58,11 @@ def test_the_order_trusts_the_first_family_and_the_vote_weighs_them_all() -> Non
     features = {"service": "graffiti", "zip": "90065", "area:council": "1"}
     features["street"] = "n eagle rock blvd"
     ordered = vote_rules(vote=False).first("unit", features, department="ocb")[0]
-    assert ordered is not None and ordered.target == "hbt"
+    assert ordered is not None
+    assert ordered.target == "hbt"
     voted = vote_rules(vote=True).first("unit", features, department="ocb")[0]
-    assert voted is not None and voted.target == "negb"
+    assert voted is not None
+    assert voted.target == "negb"
     assert voted.agreeing == 2
     # Same input, same decision; the bulk path agrees with the explained one.
     assert vote_rules(vote=True).first_target("unit", features, department="ocb") == (
