@@ -39,7 +39,10 @@ class Router:
 
     def __post_init__(self) -> None:
         self.extractor = FeatureExtractor(
-            areas=self.areas, cell_sizes=self.rules.cell_sizes, hours=self.hours
+            areas=self.areas,
+            cell_sizes=self.rules.cell_sizes,
+            hours=self.hours,
+            text=self.rules.text_model,
         )
 
     def features(

@@ -13,6 +13,7 @@ from routing.features import BusinessHours, FeatureExtractor, norm
 from routing.geo import AreaIndex
 from routing.history import HistoricalRequest
 from routing.rules import Family, Rule, RuleSet, moment
+from routing.text import DEPARTMENT, UNIT, TextModel, cross_predictions, has_text, text_of
 from routing.tuning import Outcome, tune_families
 from routing.voting import family_weight, tally
 
@@ -26,7 +27,10 @@ DEFAULT_ADOPT_AFTER = 3
 
 
 def default_families(
-    area_kinds: Sequence[str], cell_sizes: Sequence[float] = DEFAULT_CELL_SIZES
+    area_kinds: Sequence[str],
+    cell_sizes: Sequence[float] = DEFAULT_CELL_SIZES,
+    *,
+    text: bool = False,
 ) -> list[Family]:
     """The recipes, most specific first.
 
@@ -39,6 +43,9 @@ def default_families(
         Family("service+subtype+details", "owner", ("service", "subtype", "details"), 400, 3),
         Family("service+subtype", "owner", ("service", "subtype"), 300, 3),
     ]
+    if text:
+        # What the words say, for subtypes and details never seen exactly before.
+        families.append(Family("service+text:department", "owner", ("service", DEPARTMENT), 250, 3))
     families += [
         Family(f"service+area:{kind}", "owner", ("service", f"area:{kind}"), 200 - i, 10, 0.9)
         for i, kind in enumerate(area_kinds)
@@ -66,6 +73,8 @@ def default_families(
         ),
         Family("department+service+subtype", "unit", ("department", "service", "subtype"), 130),
     ]
+    if text:
+        families.append(Family("department+text:unit", "unit", ("department", UNIT), 135))
     families += [
         Family("department+street+zip", "unit", ("department", "street", "zip"), 200),
         Family("department+zip", "unit", ("department", "zip"), 150),
@@ -108,7 +117,8 @@ def learn(
         )
         for row in history
     ]
-    families = default_families(kinds, cell_sizes)
+    text_model = _learn_text(history, outcomes)
+    families = default_families(kinds, cell_sizes, text=text_model is not None)
     if tune:
         families = tune_families(families, outcomes)
     rules = RuleSet(
@@ -117,6 +127,7 @@ def learn(
         families=families,
         cell_sizes=cell_sizes,
         adopt_after=adopt_after,
+        text_model=text_model,
     )
     said: list[_UnitSays] = []
     for outcome in outcomes:
@@ -147,11 +158,34 @@ def learn(
 _UnitSays = tuple[str, list[tuple[str, Sequence[tuple[str, float]], float]]]
 
 
+def _learn_text(
+    history: Sequence[HistoricalRequest], outcomes: Sequence[Outcome]
+) -> TextModel | None:
+    """The text model, when the history has words beyond the service; each learning row
+    gets the prediction of a model that never saw it, so rules keyed on predictions learn
+    how far to trust them on requests the model has not seen."""
+    worded = [i for i, row in enumerate(history) if has_text(row.request)]
+    if not worded:
+        return None
+    texts = [text_of(history[i].request) for i in worded]
+    departments = [history[i].owner.department for i in worded]
+    units = [history[i].owner.unit for i in worded]
+    predictions = cross_predictions(texts, departments, units)
+    model = TextModel.train(texts, departments, units)
+    if predictions is None or model is None:
+        return None
+    for i, (department, unit) in zip(worded, predictions, strict=True):
+        outcomes[i].features[DEPARTMENT] = department.casefold()
+        if unit:
+            outcomes[i].features[UNIT] = unit.casefold()
+    return model
+
+
 def _score_unit_families(rules: RuleSet, row: Outcome, said: list[_UnitSays]) -> None:
     """Before learning a row, ask each unit family what it would have said (prequential)."""
     if not row.unit:
         return
-    says = []
+    says: list[tuple[str, Sequence[tuple[str, float]], float]] = []
     for family in rules.families:
         if family.scope != "unit":
             continue
@@ -236,6 +270,7 @@ def _rank_unit_families(rules: RuleSet, said: Sequence[_UnitSays]) -> RuleSet:
         cell_sizes=rules.cell_sizes,
         adopt_after=rules.adopt_after,
         proposals=rules.proposals.values(),
+        text_model=rules.text_model,
     )
     ranked.metadata["unit_family_accuracy"] = {f.name: round(accuracy(f), 4) for f in unit_families}
     ranked.metadata["unit_decided_by"] = "vote" if vote else "order"

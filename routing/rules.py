@@ -39,6 +39,7 @@ from routing.rule import (
     decay_factor,
     moment,
 )
+from routing.text import TextModel
 from routing.voting import Say, tally
 
 __all__ = [
@@ -86,8 +87,10 @@ class RuleSet:
         metadata: Mapping[str, Any] | None = None,
         adopt_after: int = 0,
         proposals: Iterable[Proposal] = (),
+        text_model: TextModel | None = None,
     ) -> None:
         self.triage_department = triage_department
+        self.text_model = text_model
         # The city's setting: adopt a proposed owner after this many consistent outcomes
         # (0: only propose, a person decides).
         self.adopt_after = adopt_after
@@ -363,6 +366,7 @@ class RuleSet:
             "adopt_after": self.adopt_after,
             "proposals": [p.as_dict() for _, p in sorted(self.proposals.items())],
             "rules": [r.as_dict() for r in self.rules],
+            "text_model": self.text_model.as_dict() if self.text_model else None,
         }
 
     @classmethod
@@ -380,6 +384,7 @@ class RuleSet:
             metadata=data.get("metadata") or {},
             adopt_after=int(data.get("adopt_after") or 0),
             proposals=[Proposal.from_dict(p) for p in data.get("proposals") or []],
+            text_model=TextModel.from_dict(data["text_model"]) if data.get("text_model") else None,
         )
 
     def save(self, path: Path) -> None:
