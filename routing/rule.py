@@ -133,6 +133,12 @@ class Rule:
     def support_at(self, at: float | None) -> float:
         return self.support * decay_factor(self.half_life_days, self.last_at, at)
 
+    def evidence(self, at: float | None) -> float:
+        """`support_at`, from the total kept when the targets were last ranked."""
+        if self._ranked is None:
+            self._ranked = self._rank()
+        return self._total * decay_factor(self.half_life_days, self.last_at, at)
+
     def weight_at(self, target: str, at: float | None) -> float:
         return self.outcomes.get(target, 0.0) * decay_factor(self.half_life_days, self.last_at, at)
 

@@ -55,6 +55,8 @@ __all__ = [
     "moment",
 ]
 FORMAT_VERSION = 1
+# No feature has this value: a missing feature never matches a rule.
+_ABSENT = "\x00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +156,12 @@ class RuleSet:
     ) -> tuple[Rule, str] | None:
         """The deciding rule and its target, as `first` finds them, with nothing else."""
         if scope == "unit" and self.vote_weights:
-            winner, _ = self._vote(features, department, at)
-            return (winner.rule, winner.target) if winner is not None else None
+            written, says, voters = self._says(features, department, at)
+            if written is not None:
+                return written.rule, written.target
+            if voters:
+                target = tally(says)[0][0]
+                return _leaders(voters, says, target)[0], target
         for rule in self.matches(scope, features, department=department):
             ranked = rule.ranked_targets(at)
             if ranked:
@@ -207,35 +213,52 @@ class RuleSet:
                     break
         return winner, later
 
+    def _says(
+        self, features: Features, department: str, at: float | None
+    ) -> tuple[Match | None, list[Say], list[Rule]]:
+        """A unit rule written by a person that decides alone, else what each matching
+        learned rule of a voting family says, and the rules that said it."""
+        says: list[Say] = []
+        voters: list[Rule] = []
+        weights = self.vote_weights
+        lookup: dict[str, str] = {**features, "department": norm(department)}
+        # `matches`, inlined: this runs for every request of a voting city.
+        for group in self._groups["unit"]:
+            key = tuple([lookup.get(name, _ABSENT) for name in group.signature])
+            rule = group.by_key.get(key)
+            if rule is None:
+                continue
+            ranked = rule.ranked_targets(at)
+            if not ranked:
+                continue
+            if rule.source == "manual" and not voters:
+                return Match(rule=rule, target=ranked[0][0], share=1.0, others=()), [], []
+            weight = weights.get(rule.family, 0.0)
+            if weight > 0:
+                says.append((weight, ranked, rule.evidence(at)))
+                voters.append(rule)
+        return None, says, voters
+
     def _vote(
         self, features: Features, department: str, at: float | None
     ) -> tuple[Match | None, list[Match]]:
         """The unit by a vote of the matching learned rules; a rule a person wrote decides
         alone, and with no family allowed to vote the order decides."""
-        says: list[Say] = []
-        voters: list[Rule] = []
-        for rule in self.matches("unit", features, department=department):
-            ranked = rule.ranked_targets(at)
-            if not ranked:
-                continue
-            if rule.source == "manual" and not voters:
-                return Match(rule=rule, target=ranked[0][0], share=1.0, others=()), []
-            weight = self.vote_weights.get(rule.family, 0.0)
-            if weight > 0:
-                says.append((weight, ranked, rule.support_at(at)))
-                voters.append(rule)
+        written, says, voters = self._says(features, department, at)
+        if written is not None:
+            return written, []
         if not voters:
             return self._ordered("unit", features, department, frozenset(), at)
         ordered = tally(says)
         total = sum(weight for _, weight in ordered)
         target = ordered[0][0]
-        leaders = [r for r, say in zip(voters, says, strict=True) if say[1][0][0] == target]
+        leaders = _leaders(voters, says, target)
         match = Match(
-            rule=leaders[0] if leaders else voters[0],
+            rule=leaders[0],
             target=target,
             share=ordered[0][1] / total,
             others=tuple((t, w / total) for t, w in ordered[1:]),
-            agreeing=len(leaders),
+            agreeing=sum(say[1][0][0] == target for say in says),
         )
         return match, []
 
@@ -394,6 +417,11 @@ class RuleSet:
     def load(cls, path: Path) -> RuleSet:
         with path.open(encoding="utf-8") as handle:
             return cls.from_dict(json.load(handle))
+
+
+def _leaders(voters: list[Rule], says: list[Say], target: str) -> list[Rule]:
+    """The voters whose own leader is the winner (most specific first), else all of them."""
+    return [r for r, say in zip(voters, says, strict=True) if say[1][0][0] == target] or voters
 
 
 def _leads(rule: Rule, department: str, at: float | None) -> bool:

@@ -34,6 +34,7 @@ def tally(says: Iterable[Say]) -> list[tuple[str, float]]:
         if weight <= 0:
             continue
         strength = weight * support / (support + 1)
-        for target, share in ranked:
+        # A rule's fourth choice never swings a vote worth having: its leaders are enough.
+        for target, share in ranked[:3]:
             votes[target] = votes.get(target, 0.0) + strength * share
     return sorted(votes.items(), key=lambda item: (-item[1], item[0]))
