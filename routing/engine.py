@@ -39,7 +39,10 @@ class Router:
 
     def __post_init__(self) -> None:
         self.extractor = FeatureExtractor(
-            areas=self.areas, cell_sizes=self.rules.cell_sizes, hours=self.hours
+            areas=self.areas,
+            cell_sizes=self.rules.cell_sizes,
+            hours=self.hours,
+            text=self.rules.text_model,
         )
 
     def features(
@@ -187,6 +190,11 @@ def _reason(match: Match, what: str, target: str, at: float) -> str:
     )
     if rule.half_life_days:
         text += f", weighted by recency (half-life {rule.half_life_days:g} days)"
+    if match.agreeing:
+        text += (
+            f"; decided by a vote of the matching unit rules, weighted by how often each "
+            f"kind was right ({match.agreeing} of them lead with it)"
+        )
     return text + "."
 
 

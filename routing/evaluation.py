@@ -20,6 +20,7 @@ from routing.features import Features
 from routing.history import HistoricalRequest
 from routing.model import AreaHit
 from routing.rules import TRANSFER_WEIGHT, Rule, RuleSet, moment
+from routing.text import has_text, prime
 
 CAUSES = ("unseen department", "unseen service", "location-dependent", "detail-dependent", "other")
 _LOCATION_PREFIXES = ("area:", "cell:", "zip", "street", "address")
@@ -66,6 +67,7 @@ def evaluate(
     tally = _Tally()
     started = time.perf_counter()
     located = _locate(router, history)
+    prime(router.rules.text_model, (r.request for r in history if has_text(r.request)))
     for row, hits in zip(history, located, strict=True):
         features, _ = router.features(row.request, hits)
         owner, fallback = router.owner(row.request, features)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from routing.geo import AreaIndex
 from routing.model import AreaHit, RoutingInput
+from routing.text import TextModel, has_text, text_of
 
 Features = dict[str, str]
 
@@ -66,6 +67,8 @@ class FeatureExtractor:
     areas: AreaIndex | None = None
     cell_sizes: tuple[float, ...] = ()
     hours: BusinessHours = field(default_factory=BusinessHours)
+    # The words' predicted owner (`text:department`, `text:unit`), for requests with words.
+    text: TextModel | None = None
 
     def extract(
         self, request: RoutingInput, located: tuple[AreaHit, ...] | None = None
@@ -85,6 +88,8 @@ class FeatureExtractor:
             if normalised:
                 features[name] = normalised
         features["after_hours"] = "yes" if self.hours.is_after_hours(request.received_at) else "no"
+        if self.text is not None and has_text(request):
+            features.update(self.text.features(text_of(request)))
         for code, value in request.attributes.items():
             values = value if isinstance(value, list | tuple) else [value]
             features[f"attr:{norm(code)}"] = ",".join(sorted(norm(v) for v in values))

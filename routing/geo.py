@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import shapely
 from shapely import STRtree
-from shapely.geometry import shape
+from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
 from routing.model import AreaHit
@@ -34,70 +34,154 @@ class Area:
     agency: str = ""
 
 
-class _KindIndex:
-    """Polygons of one kind: bucketed by a uniform grid for containment, an STRtree for nearest.
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    """What one small square of the grid needs to place its points."""
 
-    The grid answers "which polygons could contain this point" with one dictionary lookup
-    and no geometry object built per query, which is what keeps routing in microseconds;
-    the STRtree is only used for the rare point that falls just outside every polygon.
+    # The area that covers the whole square (its lowest-numbered candidate): no test needed.
+    inside: AreaHit | None
+    # Areas within the boundary tolerance of the square, lowest index first; none: no area.
+    candidates: tuple[int, ...]
+
+
+_NOWHERE = _Cell(None, ())
+# Squares per side of a bucket (half a polygon's width): small enough that most squares lie
+# wholly inside one area or far from every one, and a coastline cut to a square is short.
+_CELLS_PER_BUCKET = 8
+_BLOCK = 8
+
+
+class _KindIndex:
+    """Polygons of one kind, placed through a grid of small squares filled as points arrive.
+
+    A square wholly inside an area answers at once, one far from every area answers
+    "nowhere" at once; only squares on a boundary test the point, on the prepared polygons
+    of their few candidates. A point outside every polygon but near one (a geocode in the
+    water off a ragged coastline) is measured against the coastline cut to its square,
+    a few dozen vertices instead of the whole shore. The answers are exactly those of the
+    polygons themselves: a square is "inside" only if its area covers it, "nowhere" only if
+    no area comes within the tolerance, and a cut keeps every point within the tolerance.
     """
 
-    def __init__(self, areas: Sequence[Area]) -> None:
+    def __init__(self, areas: Sequence[Area], tolerance_m: float = DEFAULT_TOLERANCE_M) -> None:
         self.areas = list(areas)
         geometries = [a.geometry for a in self.areas]
         for geometry in geometries:
             shapely.prepare(geometry)
         self.geometries = geometries
         self.tree = STRtree(geometries)
+        self.tolerance_m = tolerance_m
         # Hits are immutable: one per area, shared by every point found in it.
         self._hits = [AreaHit(kind=a.kind, name=a.name, agency=a.agency) for a in self.areas]
-        self._buckets: dict[tuple[int, int], list[int]] = {}
         bounds = [tuple(g.bounds) for g in geometries]
         self._bounds = bounds
         min_x = min(b[0] for b in bounds)
         min_y = min(b[1] for b in bounds)
         max_x = max(b[2] for b in bounds)
         max_y = max(b[3] for b in bounds)
-        # Half a polygon's width per bucket: few candidates per point, few buckets per polygon.
-        self._size = max(math.sqrt((max_x - min_x) * (max_y - min_y) / len(geometries)) / 2, 1e-6)
-        for index, (x0, y0, x1, y1) in enumerate(bounds):
-            for i in range(self._bucket(x0), self._bucket(x1) + 1):
-                for j in range(self._bucket(y0), self._bucket(y1) + 1):
-                    self._buckets.setdefault((i, j), []).append(index)
+        size = max(math.sqrt((max_x - min_x) * (max_y - min_y) / len(geometries)) / 2, 1e-6)
+        self._size = size / _CELLS_PER_BUCKET
+        reach = self._reach(max(abs(min_y), abs(max_y)))
+        self._extent = (min_x - reach, min_y - reach, max_x + reach, max_y + reach)
+        self._cells: dict[tuple[int, int], _Cell] = {}
+        self._cuts: dict[tuple[int, int], tuple[tuple[int, BaseGeometry], ...]] = {}
+        self._blocks: dict[tuple[int, int, int], BaseGeometry] = {}
 
-    def _bucket(self, value: float) -> int:
-        return math.floor(value / self._size)
+    def _reach(self, lat: float) -> float:
+        """The tolerance in degrees at this latitude (longitude degrees shrink poleward)."""
+        if self.tolerance_m <= 0:
+            return 0.0
+        return self.tolerance_m / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
 
-    def locate(self, lon: float, lat: float, tolerance_m: float) -> AreaHit | None:
+    def _square(self, i: int, j: int, cells: int = 1) -> tuple[float, float, float, float]:
+        """Square (i, j) of `cells` grid cells per side, grown by the tolerance (and 1%)."""
+        x0, y0 = i * cells * self._size, j * cells * self._size
+        x1, y1 = x0 + cells * self._size, y0 + cells * self._size
+        reach = self._reach(max(abs(y0), abs(y1))) * 1.01
+        return x0 - reach, y0 - reach, x1 + reach, y1 + reach
+
+    def locate(self, lon: float, lat: float) -> AreaHit | None:
+        key = (math.floor(lon / self._size), math.floor(lat / self._size))
+        cell = self._cells.get(key)
+        if cell is None:
+            cell = self._cell(key, lon, lat)
+        if cell.inside is not None:
+            return cell.inside
         bounds = self._bounds
-        for index in self._buckets.get((self._bucket(lon), self._bucket(lat)), ()):
+        for index in cell.candidates:
             x0, y0, x1, y1 = bounds[index]
             if (
                 x0 <= lon <= x1
                 and y0 <= lat <= y1
                 and shapely.intersects_xy(self.geometries[index], lon, lat)
             ):
-                area = self.areas[index]
-                return AreaHit(kind=area.kind, name=area.name, agency=area.agency)
-        if tolerance_m <= 0:
+                return self._hits[index]
+        if not cell.candidates or self.tolerance_m <= 0:
             return None
+        return self._nearest(key, cell, lon, lat)
+
+    def _cell(self, key: tuple[int, int], lon: float, lat: float) -> _Cell:
+        x0, y0, x1, y1 = self._extent
+        if not (x0 <= lon <= x1 and y0 <= lat <= y1):
+            return _NOWHERE  # far outside every area: not worth remembering
+        grown = box(*self._square(*key))
+        candidates = tuple(
+            sorted(
+                int(index)
+                for index in self.tree.query(grown)
+                if shapely.intersects(self.geometries[index], grown)
+            )
+        )
+        inside = None
+        if candidates:
+            own = box(
+                key[0] * self._size,
+                key[1] * self._size,
+                (key[0] + 1) * self._size,
+                (key[1] + 1) * self._size,
+            )
+            if shapely.covers(self.geometries[candidates[0]], own):
+                inside = self._hits[candidates[0]]
+        cell = self._cells[key] = _Cell(inside, candidates)
+        return cell
+
+    def _nearest(self, key: tuple[int, int], cell: _Cell, lon: float, lat: float) -> AreaHit | None:
+        cuts = self._cuts.get(key)
+        if cuts is None:
+            cuts = self._cuts[key] = self._cut(key, cell)
         point = shapely.Point(lon, lat)
-        # Longitude degrees shrink towards the poles; search with the wider latitude reach.
-        reach = tolerance_m / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
-        nearest = self.tree.query_nearest(point, max_distance=reach, return_distance=True)
-        indices, distances = nearest
-        if len(indices) == 0:
+        found = min(((float(shapely.distance(cut, point)), i) for i, cut in cuts), default=None)
+        if found is None:
             return None
-        index, degrees = int(indices[0]), float(distances[0])
+        degrees, index = found
         metres = degrees * METRES_PER_DEGREE * math.cos(math.radians(lat))
-        if metres > tolerance_m:
+        if degrees > self._reach(lat) or metres > self.tolerance_m:
             return None
         area = self.areas[index]
-        return AreaHit(kind=area.kind, name=area.name, agency=area.agency, distance_m=round(metres))
+        # Rounded up: a point a few centimetres outside is still outside (0 means inside).
+        return AreaHit(
+            kind=area.kind, name=area.name, agency=area.agency, distance_m=math.ceil(metres)
+        )
 
-    def locate_many(
-        self, lons: Sequence[float], lats: Sequence[float], tolerance_m: float
-    ) -> list[AreaHit | None]:
+    def _cut(self, key: tuple[int, int], cell: _Cell) -> tuple[tuple[int, BaseGeometry], ...]:
+        """Each candidate cut to the grown square, through the cut of its block of squares
+        (cutting a whole coastline once per block, not once per square)."""
+        grown = box(*self._square(*key))
+        block = (key[0] // _BLOCK, key[1] // _BLOCK)
+        cuts = []
+        for index in cell.candidates:
+            coarse = self._blocks.get((index, *block))
+            if coarse is None:
+                coarse = shapely.intersection(
+                    self.geometries[index], box(*self._square(*block, cells=_BLOCK))
+                )
+                self._blocks[(index, *block)] = coarse
+            cut = shapely.intersection(coarse, grown)
+            if not cut.is_empty:
+                cuts.append((index, cut))
+        return tuple(cuts)
+
+    def locate_many(self, lons: Sequence[float], lats: Sequence[float]) -> list[AreaHit | None]:
         """`locate` for many points at once: one spatial query in C instead of one call each."""
         xs, ys = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
         # Candidates by bounding box, then each polygon tests its candidates in one call,
@@ -119,7 +203,7 @@ class _KindIndex:
         hits: list[AreaHit | None] = []
         for point, index in enumerate(best.tolist()):
             if index == missing:
-                hits.append(self.locate(lons[point], lats[point], tolerance_m))
+                hits.append(self.locate(lons[point], lats[point]))
             else:
                 hits.append(self._hits[index])
         return hits
@@ -136,7 +220,7 @@ class AreaIndex:
             by_kind.setdefault(area.kind, []).append(area)
         self.kinds = tuple(by_kind)
         self.tolerance_m = tolerance_m
-        self._indexes = {kind: _KindIndex(found) for kind, found in by_kind.items()}
+        self._indexes = {kind: _KindIndex(found, tolerance_m) for kind, found in by_kind.items()}
 
     def __len__(self) -> int:
         return sum(len(index.areas) for index in self._indexes.values())
@@ -145,7 +229,7 @@ class AreaIndex:
         """At most one area of each kind: the one containing the point, else the nearest."""
         hits = []
         for index in self._indexes.values():
-            hit = index.locate(lon, lat, self.tolerance_m)
+            hit = index.locate(lon, lat)
             if hit is not None:
                 hits.append(hit)
         return tuple(hits)
@@ -161,9 +245,7 @@ class AreaIndex:
         if not where:
             return [() for _ in points]
         for index in self._indexes.values():
-            for position, hit in zip(
-                where, index.locate_many(lons, lats, self.tolerance_m), strict=True
-            ):
+            for position, hit in zip(where, index.locate_many(lons, lats), strict=True):
                 if hit is not None:
                     found[position].append(hit)
         return [tuple(hits) for hits in found]

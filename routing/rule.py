@@ -51,6 +51,9 @@ class Family:
     min_purity: float = 0.0
     # 0: outcomes never fade.
     half_life_days: float = 0.0
+    # Unit families only: the weight of this family's say when the city's units are decided
+    # by a vote of every matching family (0: by order, the first that may decide).
+    vote_weight: float = 0.0
 
     def key(self, features: Features, department: str = "") -> tuple[str, ...] | None:
         values = []
@@ -72,6 +75,8 @@ class Family:
         }
         if self.half_life_days:
             data["half_life_days"] = self.half_life_days
+        if self.vote_weight:
+            data["vote_weight"] = round(self.vote_weight, 4)
         return data
 
     @classmethod
@@ -84,6 +89,7 @@ class Family:
             min_support=float(data.get("min_support", 1)),
             min_purity=float(data.get("min_purity", 0.0)),
             half_life_days=float(data.get("half_life_days") or 0.0),
+            vote_weight=float(data.get("vote_weight") or 0.0),
         )
 
 
@@ -126,6 +132,12 @@ class Rule:
 
     def support_at(self, at: float | None) -> float:
         return self.support * decay_factor(self.half_life_days, self.last_at, at)
+
+    def evidence(self, at: float | None) -> float:
+        """`support_at`, from the total kept when the targets were last ranked."""
+        if self._ranked is None:
+            self._ranked = self._rank()
+        return self._total * decay_factor(self.half_life_days, self.last_at, at)
 
     def weight_at(self, target: str, at: float | None) -> float:
         return self.outcomes.get(target, 0.0) * decay_factor(self.half_life_days, self.last_at, at)

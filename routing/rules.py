@@ -39,6 +39,8 @@ from routing.rule import (
     decay_factor,
     moment,
 )
+from routing.text import TextModel
+from routing.voting import Say, tally
 
 __all__ = [
     "MANUAL_PRIORITY",
@@ -53,6 +55,8 @@ __all__ = [
     "moment",
 ]
 FORMAT_VERSION = 1
+# No feature has this value: a missing feature never matches a rule.
+_ABSENT = "\x00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,8 @@ class Match:
     target: str
     share: float
     others: tuple[tuple[str, float], ...]
+    # Learned unit rules whose leader is the target, when the unit was decided by a vote.
+    agreeing: int = 0
 
 
 class _Group:
@@ -83,8 +89,10 @@ class RuleSet:
         metadata: Mapping[str, Any] | None = None,
         adopt_after: int = 0,
         proposals: Iterable[Proposal] = (),
+        text_model: TextModel | None = None,
     ) -> None:
         self.triage_department = triage_department
+        self.text_model = text_model
         # The city's setting: adopt a proposed owner after this many consistent outcomes
         # (0: only propose, a person decides).
         self.adopt_after = adopt_after
@@ -96,6 +104,10 @@ class RuleSet:
         self._groups: dict[Scope, list[_Group]] = {"owner": [], "unit": []}
         self._group_index: dict[tuple[Scope, int, tuple[str, ...]], _Group] = {}
         self.shadowed: list[tuple[Rule, Rule]] = []
+        # Non-empty when the city's units are decided by a vote of the matching families.
+        self.vote_weights = {
+            f.name: f.vote_weight for f in self.families if f.scope == "unit" and f.vote_weight > 0
+        }
         for rule in rules:
             self.add(rule)
 
@@ -143,6 +155,13 @@ class RuleSet:
         self, scope: Scope, features: Features, *, department: str = "", at: float | None = None
     ) -> tuple[Rule, str] | None:
         """The deciding rule and its target, as `first` finds them, with nothing else."""
+        if scope == "unit" and self.vote_weights:
+            written, says, voters = self._says(features, department, at)
+            if written is not None:
+                return written.rule, written.target
+            if voters:
+                target = tally(says)[0][0]
+                return _leaders(voters, says, target)[0], target
         for rule in self.matches(scope, features, department=department):
             ranked = rule.ranked_targets(at)
             if ranked:
@@ -163,6 +182,18 @@ class RuleSet:
         A learned rule decides only with enough evidence left at `at` (its decayed support)
         and a clear enough leader (purity); otherwise the next, more general one is asked.
         """
+        if scope == "unit" and self.vote_weights:
+            return self._vote(features, department, at)
+        return self._ordered(scope, features, department, exclude, at)
+
+    def _ordered(
+        self,
+        scope: Scope,
+        features: Features,
+        department: str,
+        exclude: frozenset[str],
+        at: float | None,
+    ) -> tuple[Match | None, list[Match]]:
         winner: Match | None = None
         later: list[Match] = []
         for rule in self.matches(scope, features, department=department):
@@ -181,6 +212,55 @@ class RuleSet:
                 if len(later) >= 3:
                     break
         return winner, later
+
+    def _says(
+        self, features: Features, department: str, at: float | None
+    ) -> tuple[Match | None, list[Say], list[Rule]]:
+        """A unit rule written by a person that decides alone, else what each matching
+        learned rule of a voting family says, and the rules that said it."""
+        says: list[Say] = []
+        voters: list[Rule] = []
+        weights = self.vote_weights
+        lookup: dict[str, str] = {**features, "department": norm(department)}
+        # `matches`, inlined: this runs for every request of a voting city.
+        for group in self._groups["unit"]:
+            key = tuple([lookup.get(name, _ABSENT) for name in group.signature])
+            rule = group.by_key.get(key)
+            if rule is None:
+                continue
+            ranked = rule.ranked_targets(at)
+            if not ranked:
+                continue
+            if rule.source == "manual" and not voters:
+                return Match(rule=rule, target=ranked[0][0], share=1.0, others=()), [], []
+            weight = weights.get(rule.family, 0.0)
+            if weight > 0:
+                says.append((weight, ranked, rule.evidence(at)))
+                voters.append(rule)
+        return None, says, voters
+
+    def _vote(
+        self, features: Features, department: str, at: float | None
+    ) -> tuple[Match | None, list[Match]]:
+        """The unit by a vote of the matching learned rules; a rule a person wrote decides
+        alone, and with no family allowed to vote the order decides."""
+        written, says, voters = self._says(features, department, at)
+        if written is not None:
+            return written, []
+        if not voters:
+            return self._ordered("unit", features, department, frozenset(), at)
+        ordered = tally(says)
+        total = sum(weight for _, weight in ordered)
+        target = ordered[0][0]
+        leaders = _leaders(voters, says, target)
+        match = Match(
+            rule=leaders[0],
+            target=target,
+            share=ordered[0][1] / total,
+            others=tuple((t, w / total) for t, w in ordered[1:]),
+            agreeing=sum(say[1][0][0] == target for say in says),
+        )
+        return match, []
 
     # --- learning ---
 
@@ -309,6 +389,7 @@ class RuleSet:
             "adopt_after": self.adopt_after,
             "proposals": [p.as_dict() for _, p in sorted(self.proposals.items())],
             "rules": [r.as_dict() for r in self.rules],
+            "text_model": self.text_model.as_dict() if self.text_model else None,
         }
 
     @classmethod
@@ -326,6 +407,7 @@ class RuleSet:
             metadata=data.get("metadata") or {},
             adopt_after=int(data.get("adopt_after") or 0),
             proposals=[Proposal.from_dict(p) for p in data.get("proposals") or []],
+            text_model=TextModel.from_dict(data["text_model"]) if data.get("text_model") else None,
         )
 
     def save(self, path: Path) -> None:
@@ -335,6 +417,11 @@ class RuleSet:
     def load(cls, path: Path) -> RuleSet:
         with path.open(encoding="utf-8") as handle:
             return cls.from_dict(json.load(handle))
+
+
+def _leaders(voters: list[Rule], says: list[Say], target: str) -> list[Rule]:
+    """The voters whose own leader is the winner (most specific first), else all of them."""
+    return [r for r, say in zip(voters, says, strict=True) if say[1][0][0] == target] or voters
 
 
 def _leads(rule: Rule, department: str, at: float | None) -> bool:

@@ -1,12 +1,14 @@
 """Routing in the backend: the engine decides, transfers never bounce, history teaches it."""
 
 import json
+import math
 import random
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
@@ -378,6 +380,56 @@ def test_the_engine_and_postgis_agree_on_areas(db: None) -> None:
         hits = areas.locate(lon, lat)
         exact = {(h.kind, h.name) for h in hits if h.distance_m == 0}
         assert exact == in_postgis, (lon, lat)
+
+
+def coastline() -> MultiPolygon:
+    """A ragged shore (a thousand jagged vertices), a bay cut into it and two islands off
+    it: the shape that made point lookups slow near the water."""
+    rng = random.Random(11)
+    shore = [
+        (-89.45 + 0.1 * n / 1000, 43.08 + 0.004 * math.sin(n / 7) + rng.uniform(-4e-4, 4e-4))
+        for n in range(1001)
+    ]
+    land = Polygon([(-89.45, 43.02), *shore, (-89.35, 43.02), (-89.45, 43.02)])
+    bay = Polygon.from_bbox((-89.42, 43.07, -89.41, 43.09))
+    islands = [
+        Polygon.from_bbox((-89.40, 43.09, -89.398, 43.092)),
+        Polygon.from_bbox((-89.39, 43.095, -89.3899, 43.0951)),
+    ]
+    mainland = land.difference(bay)
+    return MultiPolygon(mainland, *islands, srid=4326)
+
+
+def test_the_engine_and_postgis_agree_along_a_ragged_coastline(db: None) -> None:
+    Area.objects.create(slug="shore", name="Shore", kind="shoreline", geometry=coastline())
+    areas = current_router().areas
+    assert areas is not None
+    rng = random.Random(6)
+    vertices = [c for polygon in coastline().coords for ring in polygon for c in ring]
+    near = 0
+    for n in range(300):
+        if n % 2:
+            lon, lat = rng.uniform(-89.46, -89.34), rng.uniform(43.06, 43.11)
+        else:  # within about 50 m of a vertex of the shore, the bay or an island
+            x, y = rng.choice(vertices)
+            lon, lat = x + rng.uniform(-6e-4, 6e-4), y + rng.uniform(-4.5e-4, 4.5e-4)
+        point = Point(lon, lat, srid=4326)
+        in_postgis = set(
+            Area.objects.filter(geometry__intersects=point).values_list("kind", "name")
+        )
+        hits = areas.locate(lon, lat)
+        assert {(h.kind, h.name) for h in hits if h.distance_m == 0} == in_postgis, (lon, lat)
+        for hit in hits:
+            if hit.distance_m:
+                near += 1
+                # Metres on the ground (PostGIS geography) within the engine's 30 m, as it
+                # measures them: degrees scaled by the cosine of the latitude, which reads
+                # north-south distances short by that cosine.
+                metres = (
+                    Area.objects.filter(slug="shore").annotate(d=Distance("geometry", point))[0].d.m
+                )
+                assert metres <= 30 / math.cos(math.radians(lat)) + 0.5, (lon, lat, metres)
+    assert near > 0  # the sample did reach points in the water next to the shore
 
 
 def test_learn_routing_relearns_from_resolved_requests(
