@@ -107,3 +107,17 @@ def test_accuracy_by_month_counts_requests_that_kept_their_first_owner(
     out = StringIO()
     call_command("routing_accuracy", "--json", stdout=out)
     assert json.loads(out.getvalue())["months"] == [month]
+
+
+def test_a_learned_text_model_is_stored_routed_with_and_exported(db: None) -> None:
+    """The words of subtypes and details reach the city's router, not only the offline engine."""
+    from routing.learn import learn
+    from routing_adapter.router import build_router
+    from tests.routing.test_text import history
+
+    learned = json.loads(json.dumps(learn(history()).rules.as_dict()))
+    assert learned["text_model"]
+    routing_rules_import(data=learned)
+    assert RoutingModel.objects.get(name="active").text_model == learned["text_model"]
+    assert build_router().rules.text_model is not None
+    assert routing_rules_export()["text_model"] == learned["text_model"]

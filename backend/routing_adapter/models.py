@@ -94,6 +94,11 @@ class RoutingModel(models.Model):
     families = models.JSONField(default=list, blank=True)
     cell_sizes = models.JSONField(default=list, blank=True)
     classifier = models.JSONField(null=True, blank=True)
+    text_model = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The words of subtypes and details as owner and unit features (learned).",
+    )
     metadata = models.JSONField(default=dict, blank=True)
     adopt_after = models.PositiveIntegerField(
         default=3,

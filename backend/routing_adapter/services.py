@@ -85,6 +85,7 @@ def routing_rules_import(*, data: Mapping[str, Any], replace: bool = False) -> I
             "families": [f.as_dict() for f in rule_set.families],
             "cell_sizes": list(rule_set.cell_sizes),
             "classifier": data.get("classifier"),
+            "text_model": data.get("text_model"),
             "metadata": rule_set.metadata,
             "proposals": [p.as_dict() for p in rule_set.proposals.values()],
             **({"adopt_after": rule_set.adopt_after} if "adopt_after" in data else {}),
@@ -107,6 +108,7 @@ def routing_rules_export() -> dict[str, Any]:
         data["proposals"] = model.proposals
         if model.classifier:
             data["classifier"] = model.classifier
+        data["text_model"] = model.text_model
     return data
 
 
