@@ -162,3 +162,14 @@ def test_the_call_screen_asks_the_services_questions_and_opens_the_request(
     created = ServiceRequest.objects.get(address="5 Main St")
     assert created.attributes == {"size": "large"}
     assert created.requester_language == "es"
+
+
+def test_second_factor_set_up_shows_a_qr_code_beside_the_secret(
+    make_user: Callable[..., User],
+) -> None:
+    RoleSecondFactor.objects.create(role=Role.SUPERVISOR)
+    client = browser_for(make_user(Role.SUPERVISOR))
+    html = client.get("/staff/second-factor/set-up/").content.decode()
+    assert 'src="data:image/svg+xml' in html  # an image: nothing inline for the CSP to refuse
+    assert 'class="otp-secret"' in html
+    assert "<script" not in html.split("<main", 1)[-1].split("</main>", 1)[0]
