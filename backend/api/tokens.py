@@ -4,6 +4,7 @@ second factor (accounts.services.api_token_issue)."""
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -40,3 +41,9 @@ class ObtainTokenView(ObtainAuthToken):
             otp_token=serializer.validated_data.get("otp_token", ""),
         )
         return Response({"token": token.key})
+
+
+class SecondFactorSessionScheme(SessionScheme):
+    """The schema names the API's session the same as DRF's (the cookie)."""
+
+    target_class = "api.authentication.SecondFactorSessionAuthentication"
