@@ -43,7 +43,7 @@ class ObtainTokenView(ObtainAuthToken):
         return Response({"token": token.key})
 
 
-class SecondFactorSessionScheme(SessionScheme):
+class SecondFactorSessionScheme(SessionScheme):  # type: ignore[no-untyped-call]
     """The schema names the API's session the same as DRF's (the cookie)."""
 
     target_class = "api.authentication.SecondFactorSessionAuthentication"
