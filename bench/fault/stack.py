@@ -164,6 +164,28 @@ class Sink:
         self._controller.stop()
 
 
+def supervised_pid(env: dict[str, str], program: str) -> int:
+    """The pid supervisord has for `program` of deploy/production (0 when it is not running)."""
+    done = subprocess.run(
+        [str(VENV_BIN / "supervisorctl"), "-c", str(SUPERVISOR_CONF), "pid", program],
+        env={**env, "SUPERVISOR_NODAEMON": "false"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    text = done.stdout.strip()
+    return int(text) if text.isdigit() else 0
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    try:
+        return [int(p) for p in path.read_text().split()]
+    except OSError:
+        return []
+
+
 class ProductionStack:
     """`deploy/production/run.sh` in a private run directory on free ports."""
 
@@ -201,24 +223,11 @@ class ProductionStack:
             raise RuntimeError(f"run.sh {' '.join(args)} failed: {done.stderr[-3000:]}")
 
     def pid(self, program: str) -> int:
-        done = subprocess.run(
-            [str(VENV_BIN / "supervisorctl"), "-c", str(SUPERVISOR_CONF), "pid", program],
-            env={**self.env, "SUPERVISOR_NODAEMON": "false"},
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-        text = done.stdout.strip()
-        return int(text) if text.isdigit() else 0
+        return supervised_pid(self.env, program)
 
     @staticmethod
     def children(pid: int) -> list[int]:
-        path = Path(f"/proc/{pid}/task/{pid}/children")
-        try:
-            return [int(p) for p in path.read_text().split()]
-        except OSError:
-            return []
+        return children(pid)
 
     def url(self, path: str) -> str:
         return f"https://127.0.0.1:{self.https_port}{path}"
