@@ -91,20 +91,15 @@ CODE_NEEDED_FOR_API = "Your role requires a code from your authenticator app (ot
 
 
 @transaction.atomic
-def api_token_issue(
-    *, user: User, otp_token: str = "", verified_device: TOTPDevice | None = None
-) -> Token:
+def api_token_issue(*, user: User, otp_token: str = "") -> Token:
     """The person's API token. With the second factor required, `otp_token` must be a code
-    from their confirmed device (or `verified_device` the device a session was verified
-    with); the token is then new, so a copy of one issued before stops working."""
+    from their confirmed device; the token is then new, so a copy of one issued before (with
+    a password alone, or with another device) stops working."""
     if not second_factor_required(user):
         token, _ = Token.objects.get_or_create(user=user)
         return token
-    if verified_device is not None and verified_device.user_id == user.pk:
-        device: TOTPDevice | None = verified_device
-    else:
-        device = second_factor_check(user=user, token=otp_token) if otp_token.strip() else None
-    if device is None or not device.confirmed:
+    device = second_factor_check(user=user, token=otp_token) if otp_token.strip() else None
+    if device is None:
         raise InvalidInput.field("otp_token", CODE_NEEDED_FOR_API)
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
