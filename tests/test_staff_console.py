@@ -183,3 +183,14 @@ def test_the_queue_filter_form_is_rendered_once_per_queue_and_filters(
     with CaptureQueriesContext(connection) as other:
         client.get("/staff/queues/streets/", {"sort": "oldest"})
     assert [q for q in other.captured_queries if 'FROM "intake_service"' in q["sql"]]
+
+
+def test_second_factor_set_up_shows_a_qr_code_beside_the_secret(
+    make_user: Callable[..., User],
+) -> None:
+    RoleSecondFactor.objects.create(role=Role.SUPERVISOR)
+    client = browser_for(make_user(Role.SUPERVISOR))
+    html = client.get("/staff/second-factor/set-up/").content.decode()
+    assert 'src="data:image/svg+xml' in html  # an image: nothing inline for the CSP to refuse
+    assert 'class="otp-secret"' in html
+    assert "<script" not in html.split("<main", 1)[-1].split("</main>", 1)[0]

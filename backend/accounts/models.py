@@ -48,3 +48,24 @@ class RoleSecondFactor(models.Model):
     def __str__(self) -> str:
         state = "required" if self.required else "optional"
         return f"{self.get_role_display()}: second factor {state}"
+
+
+class ApiTokenSecondFactor(models.Model):
+    """An API token issued after its holder gave a code from their confirmed authenticator
+    app. For a role that requires the second factor, only such a token is accepted: one issued
+    with a password alone (before the role required it, or by hand) is not, and removing the
+    device (an administrator resetting it) ends the tokens issued with it."""
+
+    token = models.OneToOneField(
+        "authtoken.Token", on_delete=models.CASCADE, primary_key=True, related_name="second_factor"
+    )
+    device = models.ForeignKey(
+        "otp_totp.TOTPDevice", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    verified_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "API token issued with the second factor"
+
+    def __str__(self) -> str:
+        return f"token of {self.device.user} verified {self.verified_at:%Y-%m-%d %H:%M}"

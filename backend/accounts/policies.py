@@ -1,6 +1,8 @@
 """Sign-in rules for staff."""
 
-from accounts.models import Role, RoleSecondFactor, User
+from rest_framework.authtoken.models import Token
+
+from accounts.models import ApiTokenSecondFactor, Role, RoleSecondFactor, User
 
 
 def second_factor_required(user: User) -> bool:
@@ -10,3 +12,14 @@ def second_factor_required(user: User) -> bool:
     if not role:
         return False
     return RoleSecondFactor.objects.filter(role=role, required=True).exists()
+
+
+def api_token_usable(token: Token) -> bool:
+    """An API token stands in for a sign-in: for a role that requires the second factor it is
+    accepted only if it was issued with a code from the holder's device, still confirmed."""
+    user = token.user
+    if not isinstance(user, User) or not second_factor_required(user):
+        return True
+    return ApiTokenSecondFactor.objects.filter(
+        token=token, device__user=user, device__confirmed=True
+    ).exists()

@@ -1,9 +1,12 @@
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
-from accounts.models import Role, User
+from accounts.models import ApiTokenSecondFactor, Role, User
+from accounts.policies import second_factor_required
 from core.errors import InvalidInput
 from core.models import Department
 
@@ -79,3 +82,26 @@ def second_factor_pending(*, user: User) -> TOTPDevice | None:
     """The device being set up, so reloading the set-up page keeps the same secret."""
     device: TOTPDevice | None = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device
+
+
+# API tokens (DRF's, one per person). A token is a sign-in that lasts: for a role that
+# requires the second factor it is issued only with a code, and bound to the device that
+# gave it (accounts.policies.api_token_usable).
+CODE_NEEDED_FOR_API = "Your role requires a code from your authenticator app (otp_token)."
+
+
+@transaction.atomic
+def api_token_issue(*, user: User, otp_token: str = "") -> Token:
+    """The person's API token. With the second factor required, `otp_token` must be a code
+    from their confirmed device; the token is then new, so a copy of one issued before (with
+    a password alone, or with another device) stops working."""
+    if not second_factor_required(user):
+        token, _ = Token.objects.get_or_create(user=user)
+        return token
+    device = second_factor_check(user=user, token=otp_token) if otp_token.strip() else None
+    if device is None:
+        raise InvalidInput.field("otp_token", CODE_NEEDED_FOR_API)
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    ApiTokenSecondFactor.objects.create(token=token, device=device, verified_at=timezone.now())
+    return token

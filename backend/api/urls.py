@@ -1,10 +1,8 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.routers import DefaultRouter
 
 from api import audit, calls, catalogue, qa, qa_reports, queues, supervision, views
-from core.parsers import JSONObjectParser
+from api.tokens import ObtainTokenView
 
 router = DefaultRouter()
 router.register("requests", views.ServiceRequestViewSet, basename="request")
@@ -19,12 +17,7 @@ router.register("qa/periods", qa.PeriodViewSet, basename="sampling-period")
 router.register("recovery-tasks", supervision.RecoveryTaskViewSet, basename="recovery-task")
 
 urlpatterns = [
-    path(
-        "auth/token/",
-        # DRF's view names its own parsers; it gets the same JSON parser as every other view.
-        ObtainAuthToken.as_view(parser_classes=[FormParser, MultiPartParser, JSONObjectParser]),
-        name="api-token",
-    ),
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("routing/misroutes/", supervision.MisroutesView.as_view(), name="routing-misroutes"),
     path(
         "routing/proposals/", supervision.RoutingProposalsView.as_view(), name="routing-proposals"

@@ -3,12 +3,24 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.models import User
+from audit.models import AuditSource
 from notifications.models import (
     OutboxMessage,
     ServiceRecoveryTask,
     SurveyInvitation,
     WebhookSubscription,
 )
+from notifications.subscriptions import (
+    webhook_subscription_change,
+    webhook_subscription_create,
+    webhook_subscription_delete,
+    webhook_subscription_revoke,
+)
+
+
+def _actor(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
 
 
 @admin.register(OutboxMessage)
@@ -32,8 +44,47 @@ class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
 
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(admin.ModelAdmin[WebhookSubscription]):
+    """Every write goes through notifications.subscriptions, which records it in the audit
+    trail."""
+
     list_display = ["name", "url", "is_active", "created_at"]
     list_filter = ["is_active"]
+    actions = ["revoke"]
+
+    def save_model(
+        self, request: HttpRequest, obj: WebhookSubscription, form: Any, change: bool
+    ) -> None:
+        actor = _actor(request)
+        if change:
+            webhook_subscription_change(subscription=obj, actor=actor, source=AuditSource.ADMIN)
+            return
+        created = webhook_subscription_create(
+            name=obj.name,
+            url=obj.url,
+            secret=obj.secret,
+            service_codes=obj.service_codes or [],
+            actor=actor,
+            source=AuditSource.ADMIN,
+        )
+        obj.pk, obj.is_active, obj.created_at = created.pk, created.is_active, created.created_at
+
+    @admin.action(description="Revoke the selected subscriptions (no more deliveries)")
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        for subscription in queryset:
+            webhook_subscription_revoke(
+                subscription=subscription, actor=_actor(request), source=AuditSource.ADMIN
+            )
+
+    def delete_model(self, request: HttpRequest, obj: WebhookSubscription) -> None:
+        webhook_subscription_delete(
+            subscription=obj, actor=_actor(request), source=AuditSource.ADMIN
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for subscription in queryset:
+            webhook_subscription_delete(
+                subscription=subscription, actor=_actor(request), source=AuditSource.ADMIN
+            )
 
 
 @admin.register(SurveyInvitation)

@@ -3,9 +3,14 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from open311.keys import key_forget
+from accounts.models import User
+from audit.models import AuditSource
 from open311.models import ApiKey
-from open311.services import api_key_issue, api_key_revoke
+from open311.services import api_key_change, api_key_delete, api_key_issue, api_key_revoke
+
+
+def _actor(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
 
 
 @admin.register(ApiKey)
@@ -18,10 +23,20 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
     actions = ["revoke"]
 
     def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        # Through the services, which record each issue, change and revocation in the audit trail.
+        actor = _actor(request)
         if change:
-            super().save_model(request, obj, form, change)
+            api_key_change(
+                api_key=obj,
+                name=obj.name,
+                contact=obj.contact,
+                actor=actor,
+                source=AuditSource.ADMIN,
+            )
             return
-        issued = api_key_issue(name=obj.name, contact=obj.contact)
+        issued = api_key_issue(
+            name=obj.name, contact=obj.contact, actor=actor, source=AuditSource.ADMIN
+        )
         obj.pk = issued.api_key.pk
         obj.prefix, obj.key_hash = issued.api_key.prefix, issued.api_key.key_hash
         # The key is shown once, now; only its hash is kept.
@@ -30,13 +45,11 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
     @admin.action(description="Revoke the selected keys")
     def revoke(self, request: HttpRequest, queryset: object) -> None:
         for api_key in queryset:  # type: ignore[attr-defined]
-            api_key_revoke(api_key=api_key)
+            api_key_revoke(api_key=api_key, actor=_actor(request), source=AuditSource.ADMIN)
 
     def delete_model(self, request: HttpRequest, obj: ApiKey) -> None:
-        key_forget(obj)
-        super().delete_model(request, obj)
+        api_key_delete(api_key=obj, actor=_actor(request), source=AuditSource.ADMIN)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for api_key in queryset:
-            key_forget(api_key)
-        super().delete_queryset(request, queryset)
+            api_key_delete(api_key=api_key, actor=_actor(request), source=AuditSource.ADMIN)

@@ -12,7 +12,7 @@ from django.contrib.gis.geos import Point
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from accounts.models import Role, User
+from accounts.models import Role, RoleSecondFactor, User
 from core.models import Department
 from intake.commands import Requester
 from intake.models import EventKind, Service, ServiceRequest
@@ -316,3 +316,21 @@ def test_every_staff_page_passes_axe_at_both_sizes(
             assert_accessible(page, label=path)
             name = path.strip("/").replace("/", "-").split("?")[0] or "home"
             screenshot(page, f"staff-{user.role}-{name}")
+
+
+def test_second_factor_set_up_shows_the_qr_code_and_passes_axe(
+    live_server: Any, page: Page, make_user: Callable[..., User]
+) -> None:
+    url = live_server.url
+    RoleSecondFactor.objects.create(role=Role.SUPERVISOR)
+    supervisor = make_user(Role.SUPERVISOR)
+    page.goto(f"{url}/staff/login/?next=/staff/supervise/")
+    type_into(page, "#id_username", supervisor.get_username())
+    type_into(page, "#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{url}/staff/second-factor/set-up/**")
+    image = page.locator("img.otp-qr-code")
+    assert image.evaluate("img => img.complete && img.naturalWidth > 100")  # drawn, not broken
+    assert page.locator("code.otp-secret").inner_text().strip()
+    assert_accessible(page, label="second factor set-up")
+    screenshot(page, "staff-second-factor-set-up")

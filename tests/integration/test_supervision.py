@@ -17,6 +17,9 @@ from urllib.request import urlopen
 
 import pytest
 
+from bench.fault.stack import children as _children
+from bench.fault.stack import supervised_pid as _pid
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 RUN = ROOT / "deploy" / "production" / "run.sh"
 RECOVERY_LIMIT_S = 90.0
@@ -41,25 +44,6 @@ def _run(env: dict[str, str], *args: str, timeout: float = 300) -> str:
     return done.stdout
 
 
-def _pid(env: dict[str, str], program: str) -> int:
-    done = subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "supervisorctl"),
-            "-c",
-            str(ROOT / "deploy" / "production" / "supervisord.conf"),
-            "pid",
-            program,
-        ],
-        env={**env, "SUPERVISOR_NODAEMON": "false"},
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    text = done.stdout.strip()
-    return int(text) if text.isdigit() else 0
-
-
 def _live(port: int) -> bool:
     import ssl
 
@@ -80,11 +64,6 @@ def _until(check: object, limit: float = RECOVERY_LIMIT_S) -> float:
             return time.monotonic() - started
         time.sleep(0.5)
     raise AssertionError(f"not recovered within {limit} s")
-
-
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
 @pytest.mark.slow
