@@ -222,6 +222,7 @@ class CallViewSet(
         methods=["post"],
         url_path="duplicate-check",
         serializer_class=DuplicateCheckSerializer,
+        pagination_class=None,
     )
     def duplicate_check(self, request: Request, pk: str) -> Response:
         self._call()

@@ -282,7 +282,7 @@ class CalibrationViewSet(
         return Response(CalibrationSerializer(session).data, status=201)
 
     @extend_schema(responses=EvaluationSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **UNPAGED)
     def scores(self, request: Request, pk: str) -> Response:
         visible = selectors.calibration_scores_visible(self.get_object(), _user(request))
         return Response(EvaluationSerializer(visible, many=True).data)

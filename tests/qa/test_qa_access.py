@@ -150,3 +150,22 @@ def test_the_rubric_is_readable_with_its_wording(
     assert old.status_code == 200
     missing = client_for(make_user(Role.AGENT)).get("/api/v1/qa/rubric/?version=nope")
     assert missing.status_code == 404
+
+
+def test_only_collection_lists_are_described_as_paginated() -> None:
+    """An action that answers a plain list (a call's duplicate check, a calibration's scores)
+    must not be described as a page of results: clients and the fuzzer read the schema."""
+    generator = SchemaGenerator()  # type: ignore[no-untyped-call]
+    schema = generator.get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
+    described_as_pages = sorted(
+        f"{method} {path}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if "Paginated" in str(operation.get("responses", {}).get("200", ""))
+        and (method != "get" or _is_action_on_one_object(path))
+    )
+    assert described_as_pages == []
+
+
+def _is_action_on_one_object(path: str) -> bool:
+    return "{" in path and not path.rstrip("/").endswith("}")
