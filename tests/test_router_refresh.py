@@ -147,3 +147,25 @@ def test_a_failed_rebuild_keeps_the_engine_and_is_reported(
     _wait_for_check_after(seen)
     assert current_directory().departments["streets"].public_name == "Roads Crew"
     assert engine_status()["last_error"] == ""
+
+
+def test_a_forked_process_starts_its_own_thread_and_never_inherits_a_held_lock(
+    streets: Department,
+) -> None:
+    current_directory()
+    _window_passed()
+    seen = _checks()
+    current_directory()  # this process's thread starts and checks
+    _wait_for_check_after(seen)
+    parent_thread = router._refresher.thread
+    with router._lock:  # as if the parent's thread were building at the fork
+        router._after_fork_in_child()
+    assert router._lock.acquire(blocking=False)
+    router._lock.release()
+    assert router._refresher.thread is None
+    _window_passed()
+    seen = _checks()
+    current_directory()
+    _wait_for_check_after(seen)
+    assert router._refresher.thread is not None
+    assert router._refresher.thread is not parent_thread

@@ -314,6 +314,18 @@ class _Refresher:
 _refresher = _Refresher()
 
 
+def _after_fork_in_child() -> None:
+    """A forked process starts with no refresh thread and with locks nobody holds (a lock
+    held by the parent's thread at the fork would otherwise never be released here)."""
+    global _lock
+    _lock = threading.Lock()
+    _refresher.starting = threading.Lock()
+    _refresher.thread = None
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _current() -> _Cached:
     cached = _cached
     if cached is None:
