@@ -1,12 +1,12 @@
 """The caches tests usually switch off, with the production settings: each answers from
 memory within its window and sees a change once the window has passed, never later.
 
-(Open311 API keys, which must not wait for any window, are in tests/open311.)
+(Open311 API keys, which must not wait for any window, are in tests/open311; the routing
+engine, checked and rebuilt in the background, in tests/test_router_refresh.py.)
 """
 
 import time
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,12 +16,11 @@ from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
-from core.models import Department, Holiday
-from intake.models import Service, ServiceRequest
+from core.models import Department
+from intake.models import Service
 from notifications import services as outbox
 from notifications.models import OutboxMessage, WebhookSubscription
 from routing_adapter import router
-from routing_adapter.selectors import route_request
 from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
@@ -52,30 +51,6 @@ def _fresh_process_memory() -> Iterator[None]:
     yield
     router.forget_router()
     outbox._subscriptions = None
-
-
-def test_routing_sees_a_new_holiday_within_its_refresh_window(
-    settings: Settings, clock: Clock, pothole: Service
-) -> None:
-    settings.CIVIC311_ROUTING_REFRESH_SECONDS = 5  # production
-    received = datetime(2026, 12, 23, 10, tzinfo=CITY)  # Wednesday
-    where = Point(-89.40, 43.07, srid=4326)
-    pothole.target_value = 1
-    pothole.save()
-    assert route_request(
-        service_request=ServiceRequest(service=pothole, location=where, created_at=received)
-    ).promised_at == (datetime(2026, 12, 24, 17, tzinfo=CITY))
-    Holiday.objects.create(date=date(2026, 12, 24), name="Christmas Eve")  # by another process
-    clock.now += 4.9
-    assert route_request(
-        service_request=ServiceRequest(service=pothole, location=where, created_at=received)
-    ).promised_at == (
-        datetime(2026, 12, 24, 17, tzinfo=CITY)  # still within the window: remembered
-    )
-    clock.now += 0.2
-    assert route_request(
-        service_request=ServiceRequest(service=pothole, location=where, created_at=received)
-    ).promised_at == (datetime(2026, 12, 25, 17, tzinfo=CITY))
 
 
 def test_queue_counts_are_shared_for_their_window_then_recounted(

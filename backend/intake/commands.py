@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.contrib.gis.geos import Point
@@ -63,7 +64,8 @@ class Location:
     address_id: str = ""
     zipcode: str = ""
 
-    @property
+    # Made once: validation, routing and the stored request read the same point.
+    @cached_property
     def point(self) -> Point | None:
         if self.lat is None or self.long is None:
             return None

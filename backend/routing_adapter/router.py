@@ -1,6 +1,14 @@
-"""One routing engine per process, built from the database and rebuilt when its inputs change."""
+"""One routing engine per process, built from the database and rebuilt when its inputs change.
+
+Requests never wait for a rebuild: they use the engine the process holds, and a request that
+finds the version check due (every CIVIC311_ROUTING_REFRESH_SECONDS) wakes the process's
+background thread, which compares the version of everything the engine is built from, builds
+a new engine when it changed and swaps it in. Only the very first use in a process, when
+there is no engine yet, builds in the caller.
+"""
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterable
@@ -12,6 +20,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.postgres.aggregates import StringAgg
+from django.db import connections
 from django.db.models import Count, Func, IntegerField, Model, QuerySet, TextField, Value
 from django.db.models.functions import MD5, Cast, Coalesce
 from shapely import wkb
@@ -91,7 +100,7 @@ MAX_AGE_SECONDS = 300
 @dataclass(frozen=True)
 class Directory:
     """The departments, units and calendars decisions are resolved against, kept in memory
-    with the router so routing a request costs no query beyond the change check."""
+    with the router so routing a request costs no query."""
 
     departments: dict[str, Department]
     units: dict[tuple[str, str], WorkUnit]
@@ -103,12 +112,11 @@ class Directory:
     unusable: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Cached:
     fingerprint: tuple[str, ...]
     router: Router
     directory: Directory
-    checked_at: float
     built_at: float
 
 
@@ -117,8 +125,8 @@ _cached: _Cached | None = None
 
 
 def _fingerprint() -> tuple[str, ...]:
-    """Every watched table's digest, in one round trip (it runs on a request every
-    CIVIC311_ROUTING_REFRESH_SECONDS per process)."""
+    """Every watched table's digest, in one round trip (the version the engine was built
+    from: checked every CIVIC311_ROUTING_REFRESH_SECONDS per process, off the request path)."""
     first, *others = (_digest(model) for model in _WATCHED)
     rows = first.union(*others, all=True)
     return tuple(sorted(f"{r['model']}:{r['rows']}:{r['digest']}" for r in rows))
@@ -229,31 +237,129 @@ def _calendars(
     return calendars, unusable
 
 
-def _current() -> _Cached:
+def _build(fingerprint: tuple[str, ...]) -> _Cached:
+    return _Cached(
+        fingerprint=fingerprint,
+        router=build_router(),
+        directory=build_directory(),
+        built_at=time.monotonic(),
+    )
+
+
+def _refresh() -> _Cached:
+    """Check the version and build a new engine when it changed (or is too old), then swap
+    it in whole: a reader holds either the old engine or the new one, never a mix."""
     global _cached
-    now = time.monotonic()
-    cached = _cached
-    if cached is not None and now - cached.checked_at < settings.CIVIC311_ROUTING_REFRESH_SECONDS:
-        return cached
-    fingerprint = _fingerprint()
-    fresh = cached is not None and now - cached.built_at < MAX_AGE_SECONDS
-    if cached is not None and fresh and cached.fingerprint == fingerprint:
-        cached.checked_at = now
-        return cached
     with _lock:
-        cached = _Cached(
-            fingerprint=fingerprint,
-            router=build_router(),
-            directory=build_directory(),
-            checked_at=now,
-            built_at=now,
-        )
-        _cached = cached
+        cached = _cached
+        fingerprint = _fingerprint()
+        too_old = cached is not None and time.monotonic() - cached.built_at >= MAX_AGE_SECONDS
+        if cached is None or too_old or cached.fingerprint != fingerprint:
+            cached = _cached = _build(fingerprint)
+        return cached
+
+
+class _Refresher:
+    """Each process's background check: a request that finds the check due only wakes this
+    thread and goes on with the engine it has; the thread checks, builds and swaps. A failed
+    check or build keeps the engine in use, is logged and is kept for `engine_status`."""
+
+    def __init__(self) -> None:
+        self.due_at = 0.0
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.pid = 0
+        self.last_check_at: float | None = None
+        self.last_error: str = ""
+        self.failures = 0
+        self.checks = 0
+        self.starting = threading.Lock()
+
+    def poke(self, now: float) -> None:
+        if now < self.due_at:
+            return
+        self.due_at = now + settings.CIVIC311_ROUTING_REFRESH_SECONDS
+        # A forked worker has no thread of its parent's: start its own.
+        if not self._running():
+            with self.starting:
+                if not self._running():
+                    self.pid = os.getpid()
+                    self.wake = threading.Event()
+                    self.thread = threading.Thread(
+                        target=self._run, name="routing-refresh", daemon=True
+                    )
+                    self.thread.start()
+        self.wake.set()
+
+    def _running(self) -> bool:
+        return self.thread is not None and self.pid == os.getpid() and self.thread.is_alive()
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            self.check()
+
+    def check(self) -> None:
+        try:
+            _refresh()
+            self.last_error = ""
+        except Exception as exc:  # the database may be away: keep routing with what we have
+            self.failures += 1
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            logger.exception("routing: engine check or rebuild failed; the current one stays")
+        finally:
+            self.last_check_at = time.monotonic()
+            self.checks += 1
+            # The thread's own connection: not kept idle between checks.
+            connections.close_all()
+
+
+_refresher = _Refresher()
+
+
+def _after_fork_in_child() -> None:
+    """A forked process starts with no refresh thread and with locks nobody holds (a lock
+    held by the parent's thread at the fork would otherwise never be released here)."""
+    global _lock
+    _lock = threading.Lock()
+    _refresher.starting = threading.Lock()
+    _refresher.thread = None
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _current() -> _Cached:
+    cached = _cached
+    if cached is None:
+        # Nothing to answer with yet (warm-up did not run or failed): build it now, once.
+        cached = _refresh()
+        _refresher.due_at = time.monotonic() + settings.CIVIC311_ROUTING_REFRESH_SECONDS
+        return cached
+    if settings.CIVIC311_ROUTING_REFRESH_SECONDS <= 0:
+        # Tests: checked on every call, in the caller, so their uncommitted writes are seen.
+        return _refresh()
+    _refresher.poke(time.monotonic())
     return cached
 
 
+def engine_status() -> dict[str, Any]:
+    """For operators: how old the engine is and whether the last background check failed."""
+    cached, now = _cached, time.monotonic()
+    checked = _refresher.last_check_at
+    return {
+        "built": cached is not None,
+        "age_seconds": round(now - cached.built_at, 1) if cached is not None else None,
+        "last_check_seconds_ago": round(now - checked, 1) if checked is not None else None,
+        "last_error": _refresher.last_error,
+        "failures": _refresher.failures,
+    }
+
+
 def current_router() -> Router:
-    """The process's router, rebuilt when rules, areas, services or departments change."""
+    """The process's router, rebuilt in the background when rules, areas, services or
+    departments change."""
     return _current().router
 
 
@@ -264,3 +370,4 @@ def current_directory() -> Directory:
 def forget_router() -> None:
     global _cached
     _cached = None
+    _refresher.due_at = 0.0

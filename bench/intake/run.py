@@ -260,6 +260,10 @@ def main() -> None:
             str(args.workers),
             "--log-level",
             "warning",
+            # Each worker builds the routing engine on its first request: on a loaded machine
+            # that took more than gunicorn's default 30 s and workers were killed in a loop.
+            "--timeout",
+            "120",
         ],
         env=env,
         cwd=ROOT,

@@ -135,25 +135,30 @@ def _new_request(
     )
 
 
+def _possible_duplicates(service_request: ServiceRequest) -> list[str]:
+    """Checked on every intake so staff see likely duplicates on the request itself (C6).
+    Asked before the request is stored, so it need not exclude itself."""
+    if service_request.location is None:
+        return []
+    return list(
+        service_requests_possible_duplicates(
+            service=service_request.service,
+            location=service_request.location,
+            at=service_request.created_at,
+            limit=5,
+        ).values_list("public_id", flat=True)
+    )
+
+
 def _record_intake(
-    service_request: ServiceRequest, *, decision: RoutingDecision, actor: User | None
+    service_request: ServiceRequest,
+    *,
+    decision: RoutingDecision,
+    actor: User | None,
+    possible_duplicates: list[str],
 ) -> RequestEvent:
     """The `created` and `routed` events, in one statement; the routed one is returned."""
     received = service_request.created_at
-    # Checked on every intake so staff see likely duplicates on the request itself (C6).
-    possible_duplicates = (
-        list(
-            service_requests_possible_duplicates(
-                service=service_request.service,
-                location=service_request.location,
-                at=received,
-                exclude_id=service_request.pk,
-                limit=5,
-            ).values_list("public_id", flat=True)
-        )
-        if service_request.location is not None
-        else []
-    )
     owner = decision.department.public_name or decision.department.name
     _created_event, routed_event = RequestEvent.objects.bulk_create(
         [
@@ -202,8 +207,11 @@ def _create(command: IntakeCommand, *, actor: User | None, token: str) -> Servic
     service_request.unit = decision.unit
     service_request.promised_at = decision.promised_at
     service_request.routing_rule = decision.rule_id
+    possible_duplicates = _possible_duplicates(service_request)
     service_request.save(force_insert=True)
-    routed_event = _record_intake(service_request, decision=decision, actor=actor)
+    routed_event = _record_intake(
+        service_request, decision=decision, actor=actor, possible_duplicates=possible_duplicates
+    )
     # A web or app submission becomes an interaction for QA a minute later, in bulk
     # (interactions_record_submissions): nothing here needs it.
     outbox_enqueue_for_event(event=routed_event, new_request=True)
