@@ -17,6 +17,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from pytest_django.fixtures import Settings
 
+from core.health import readiness_report
 from core.models import Department, Holiday
 from intake.models import Service, ServiceRequest
 from routing.engine import Router
@@ -139,6 +140,9 @@ def test_a_failed_rebuild_keeps_the_engine_and_is_reported(
     assert "routing rules unreadable" in status["last_error"]
     assert status["failures"] >= 1
     assert any("rebuild failed" in r.getMessage() for r in caplog.records)
+    _, report = readiness_report()
+    assert report["status"] in {"degraded", "unavailable"}
+    assert "routing rules unreadable" in report["routing_engine"]["last_error"]
 
     monkeypatch.setattr(router, "build_router", build_router)  # fixed: the next check builds
     seen = _checks()

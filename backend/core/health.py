@@ -108,6 +108,13 @@ def unusable_departments() -> dict[str, str]:
         return {}
 
 
+def routing_engine_status() -> dict[str, Any]:
+    """How old this process's routing engine is and whether its last rebuild failed."""
+    from routing_adapter.router import engine_status
+
+    return engine_status()
+
+
 def _report(checks: dict[str, str | None]) -> tuple[bool, dict[str, Any]]:
     healthy = all(error is None for error in checks.values())
     return healthy, {
@@ -132,6 +139,8 @@ def readiness_report() -> tuple[bool, dict[str, Any]]:
     ready, report = _report(checks)
     unusable = unusable_departments() if database is None else {}
     report["unusable_departments"] = unusable
-    if ready and unusable:
+    # A failed background rebuild keeps the last good engine serving: degraded, still ready.
+    report["routing_engine"] = routing_engine_status()
+    if ready and (unusable or report["routing_engine"].get("last_error")):
         report["status"] = "degraded"
     return ready, report

@@ -171,9 +171,7 @@ def build_router() -> Router:
         cell_sizes=(model.cell_sizes if model else []),
         adopt_after=model.adopt_after if model else 0,
         proposals=[Proposal.from_dict(p) for p in (model.proposals if model else [])],
-        text_model=(
-            TextModel.from_dict(model.text_model) if model and model.text_model else None
-        ),
+        text_model=(TextModel.from_dict(model.text_model) if model and model.text_model else None),
     )
     classifier = (
         ServiceClassifier.from_dict(model.classifier) if model and model.classifier else None
