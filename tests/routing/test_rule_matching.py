@@ -1,0 +1,97 @@
+"""Rule matching and learning in the rule set itself: order, alternatives, what an outcome teaches.
+
+Plain Python, no database: the rule set as the router and the backend use it.
+"""
+
+import dataclasses
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from routing.engine import Router
+from routing.model import RoutingInput
+from routing.rules import FORMAT_VERSION, Family, Rule, RuleSet
+
+MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=ZoneInfo("America/Chicago"))
+SERVICE = Family("service", "owner", ("service",), 100)
+SERVICE_AND_DISTRICT = Family("service+district", "owner", ("service", "area:district"), 200)
+YARD = Family("yard", "unit", ("department", "area:district"), 100)
+
+
+def manual(rule_id: str, owner: str, priority: int = 1000, **when: str) -> Rule:
+    return Rule.from_dict(
+        {"id": rule_id, "scope": "owner", "when": when, "department": owner, "priority": priority}
+    )
+
+
+def test_a_rule_set_without_a_triage_department_sends_the_unknown_to_triage() -> None:
+    router = Router(RuleSet([manual("pothole", "streets", service="pothole")]))
+    decision = router.route(RoutingInput(received_at=MONDAY_NOON, service="mystery"))
+    assert decision.department == "triage"
+
+
+def test_a_rule_set_from_a_newer_engine_is_refused_and_this_engines_is_read() -> None:
+    data = RuleSet([manual("pothole", "streets", service="pothole")]).as_dict()
+    assert data["version"] == FORMAT_VERSION == 1
+    assert len(RuleSet.from_dict(data)) == 1
+    with pytest.raises(ValueError, match="version 2 is newer than this engine"):
+        RuleSet.from_dict({**data, "version": 2})
+
+
+def test_the_deciding_match_names_the_runners_up_with_their_shares() -> None:
+    rules = RuleSet(families=[SERVICE])
+    for owner in ["streets", "streets", "streets", "parks"]:
+        rules.record_outcome({"service": "tree"}, department=owner, unit="")
+    winner, later = rules.first("owner", {"service": "tree"})
+    assert winner is not None
+    assert (winner.target, winner.share, winner.others) == ("streets", 0.75, (("parks", 0.25),))
+    assert later == []
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        winner.target = "parks"  # type: ignore[misc]
+
+
+def test_at_most_three_later_matches_are_kept_for_explanations() -> None:
+    rules = RuleSet(
+        [
+            manual(f"pothole-{n}", f"dept-{n}", priority=1000 - n, service="pothole")
+            for n in range(6)
+        ]
+    )
+    winner, later = rules.first("owner", {"service": "pothole"})
+    assert winner is not None
+    assert winner.target == "dept-0"
+    assert [m.target for m in later] == ["dept-1", "dept-2", "dept-3"]
+
+
+def test_outcomes_for_the_same_conditions_build_one_rule_named_by_its_values() -> None:
+    rules = RuleSet(families=[SERVICE_AND_DISTRICT])
+    features = {"service": "pothole", "area:district": "west"}
+    for _ in range(2):
+        rules.record_outcome(features, department="streets", unit="")
+    (rule,) = rules.rules
+    assert rule.id == "service+district:pothole|west"
+    assert rule.conditions == features
+    assert rule.outcomes == {"streets": 2.0}
+    assert rules.shadowed == []
+
+
+def test_an_outcome_without_a_unit_still_teaches_the_owner_families() -> None:
+    rules = RuleSet(families=[YARD, SERVICE])
+    rules.record_outcome(
+        {"service": "pothole", "area:district": "west"}, department="streets", unit=""
+    )
+    assert [rule.family for rule in rules.rules] == ["service"]
+    rules.record_outcome(
+        {"service": "pothole", "area:district": "west"}, department="streets", unit="west-yard"
+    )
+    assert sorted(rule.family for rule in rules.rules) == ["service", "yard"]
+
+
+def test_a_closure_counts_once_and_alone_never_proposes_a_new_owner() -> None:
+    rules = RuleSet(families=[SERVICE], adopt_after=1)
+    rules.record_outcome({"service": "tree"}, department="streets", unit="")
+    rules.record_outcome({"service": "tree"}, department="parks", unit="")
+    (rule,) = rules.rules
+    assert rule.outcomes == {"streets": 1.0, "parks": 1.0}
+    assert rules.proposals == {}
