@@ -88,15 +88,17 @@ def _copy_tree(tree: Path) -> None:
             shutil.copy2(source, target)
 
 
-def _environment() -> dict[str, str]:
-    """The stack's URLs, with a database and a cache of mutation's own."""
+def _environment(module: str) -> dict[str, str]:
+    """The stack's URLs, with a database and a cache of the module's own: runs of two modules
+    at once (and the normal test suite) do not clear each other's cache or rows."""
     env = dict(os.environ)
+    number = [str(m["module"]) for m in _config()].index(module)
     database = env.get("DATABASE_URL", "")
     if database:
-        env["DATABASE_URL"] = database.rsplit("/", 1)[0] + "/civic311_mutation"
+        env["DATABASE_URL"] = database.rsplit("/", 1)[0] + f"/civic311_mutation_{number}"
     redis = env.get("REDIS_URL", "")
     if redis:
-        env["CACHE_URL"] = redis.rsplit("/", 1)[0] + "/5"
+        env["CACHE_URL"] = redis.rsplit("/", 1)[0] + f"/{4 + number}"  # 4 to 15
     env["CIVIC311_ENV"] = "test"
     # A mutant of the same size written within the second of the last run would otherwise be
     # read from a stale .pyc, and "survive" untested.
@@ -122,6 +124,7 @@ def _import_name(path: str) -> str:
 
 def _preload(names: list[str], mutated: str) -> None:
     sys.path[:0] = [str(Path.cwd() / "backend"), str(Path.cwd())]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic311.settings")  # as pytest-django
     from importlib.metadata import entry_points
 
     # pytest and its plugins (hypothesis, schemathesis...) load on every run: first of all.
@@ -131,7 +134,6 @@ def _preload(names: list[str], mutated: str) -> None:
             import django
             from django.db import connections
 
-            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic311.settings")
             django.setup()
             connections.close_all()  # never share a database connection with forks
         else:
@@ -385,9 +387,10 @@ def main() -> None:
         # Stopped (Ctrl-C, kill): stop mutmut and the test server too, through `finally`.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         WORK.mkdir(parents=True, exist_ok=True)
-        env = _environment()
-        for module in _modules(sys.argv[1:]):
-            result = _run(module, env)
+        for chosen in _modules(sys.argv[1:]):
+            # Read again: the configuration may have been edited while others ran.
+            module = next((m for m in _config() if m["module"] == chosen["module"]), chosen)
+            result = _run(module, _environment(str(module["module"])))
             name = _name(str(module["module"]))
             (WORK / f"{name}.result.json").write_text(json.dumps(result, indent=2))
     table, good = _table(_results())

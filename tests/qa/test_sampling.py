@@ -4,6 +4,7 @@ The rule (qa/sampling.py): the key's SHA-256 is published first; an interaction 
 agent's random sample when HMAC-SHA256(key, interaction id) ranks among that agent's lowest.
 """
 
+import dataclasses
 import hashlib
 import hmac
 
@@ -31,6 +32,8 @@ def test_the_period_key_is_256_random_bits_and_its_published_hash_is_plain_sha25
     assert key_matches(first.key, first.commitment)
     assert not key_matches(second.key, first.commitment)
     assert not key_matches(first.key, "")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.key = second.key  # type: ignore[misc]
 
 
 def test_an_auditor_rederives_each_agents_sample_from_the_key_alone() -> None:
@@ -54,8 +57,18 @@ def test_a_share_of_nothing_takes_nothing_and_a_share_of_everything_takes_all() 
 
 @pytest.mark.parametrize("fraction", [-0.01, 1.01, 2])
 def test_a_share_outside_zero_to_one_is_refused(fraction: float) -> None:
-    with pytest.raises(ValueError, match="between 0 and 1"):
+    with pytest.raises(ValueError, match=r"^fraction must be between 0 and 1$"):
         keyed_fraction(key="k", interaction_id="call-1", fraction=fraction)
+
+
+def test_an_auditor_rederives_the_risk_share_from_the_key_alone() -> None:
+    # Taken when the first 32 bits of HMAC-SHA256(key, "risk:" + id), over 2^32 - 1, are
+    # below the share: a draw of its own, unrelated to the random stratum's ranking.
+    key = PeriodKey.draw().key
+    for _, call in CALLS:
+        digest = hmac.new(key.encode(), f"risk:{call}".encode(), "sha256").hexdigest()
+        audited = int(digest[:8], 16) / (2**32 - 1) < 0.3
+        assert keyed_fraction(key=key, interaction_id=call, fraction=0.3) == audited
 
 
 def test_a_quarter_is_inside_the_half_and_the_same_key_always_answers_the_same() -> None:

@@ -11,7 +11,8 @@ import pytest
 
 from routing.engine import Router
 from routing.model import RoutingInput
-from routing.rules import FORMAT_VERSION, Family, Rule, RuleSet
+from routing.proposals import ADOPTED_FAMILY
+from routing.rules import FORMAT_VERSION, TRANSFER_WEIGHT, Family, Rule, RuleSet
 
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=ZoneInfo("America/Chicago"))
 SERVICE = Family("service", "owner", ("service",), 100)
@@ -95,3 +96,67 @@ def test_a_closure_counts_once_and_alone_never_proposes_a_new_owner() -> None:
     (rule,) = rules.rules
     assert rule.outcomes == {"streets": 1.0, "parks": 1.0}
     assert rules.proposals == {}
+
+
+TREE = {"service": "tree"}
+
+
+def _city(adopt_after: int) -> RuleSet:
+    """Streets has always taken tree requests; the service family forgets in 30 days."""
+    rules = RuleSet(
+        families=[Family("service", "owner", ("service",), 100, half_life_days=30.0)],
+        adopt_after=adopt_after,
+    )
+    for _ in range(5):
+        rules.record_outcome(TREE, department="streets", unit="")
+    return rules
+
+
+def _transfer_to_parks(rules: RuleSet, times: int) -> None:
+    for _ in range(times):
+        rules.record_outcome(TREE, department="parks", unit="", weight=TRANSFER_WEIGHT)
+
+
+def _adopted(rules: RuleSet) -> list[Rule]:
+    return [rule for rule in rules.rules if rule.family == ADOPTED_FAMILY]
+
+
+def test_transfers_to_a_new_owner_adopt_one_rule_that_learns_like_its_family() -> None:
+    rules = _city(adopt_after=2)
+    _transfer_to_parks(rules, 4)
+    (adopted,) = _adopted(rules)
+    assert rules.proposals[("tree", "parks")].adopted == [adopted.id]
+    assert adopted.half_life_days == 30.0
+    assert rules.first_target("owner", TREE) == (adopted, "parks")
+
+
+def test_by_default_a_proposal_waits_for_a_person() -> None:
+    rules = RuleSet(families=[Family("service", "owner", ("service",), 100)])
+    for _ in range(5):
+        rules.record_outcome(TREE, department="streets", unit="")
+    _transfer_to_parks(rules, 5)
+    assert rules.proposals[("tree", "parks")].outcomes == 5
+    assert _adopted(rules) == []
+
+
+def test_an_outcome_without_a_department_teaches_nothing() -> None:
+    rules = _city(adopt_after=2)
+    _transfer_to_parks(rules, 2)
+    (adopted,) = _adopted(rules)
+    learned = dict(adopted.outcomes)
+    rules.record_outcome(TREE, department="", unit="")
+    assert adopted.outcomes == learned
+    assert rules.proposals[("tree", "parks")].contradictions == 0
+
+
+def test_the_old_owner_closing_one_in_between_holds_the_proposal_back() -> None:
+    rules = _city(adopt_after=3)
+    rules.record_outcome({"service": "graffiti"}, department="police", unit="")
+    _transfer_to_parks(rules, 1)
+    rules.record_outcome(TREE, department="streets", unit="")
+    rules.record_outcome({"service": "graffiti"}, department="police", unit="")
+    _transfer_to_parks(rules, 2)
+    proposal = rules.proposals[("tree", "parks")]
+    assert (proposal.outcomes, proposal.contradictions) == (3, 1)
+    # No area to narrow the move to: a person decides.
+    assert _adopted(rules) == []
