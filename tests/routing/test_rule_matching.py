@@ -5,6 +5,7 @@ Plain Python, no database: the rule set as the router and the backend use it.
 
 import dataclasses
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -160,3 +161,53 @@ def test_the_old_owner_closing_one_in_between_holds_the_proposal_back() -> None:
     assert (proposal.outcomes, proposal.contradictions) == (3, 1)
     # No area to narrow the move to: a person decides.
     assert _adopted(rules) == []
+
+
+def test_a_transfer_to_a_department_that_already_owns_a_share_proposes_nothing() -> None:
+    rules = _city(adopt_after=1)
+    for _ in range(5):
+        rules.record_outcome(TREE, department="parks", unit="")
+    _transfer_to_parks(rules, 3)
+    assert rules.proposals == {}
+    assert _adopted(rules) == []
+
+
+def test_a_saved_rule_set_is_read_back_whole_from_a_utf8_file(tmp_path: Path) -> None:
+    rules = _city(adopt_after=4)
+    _transfer_to_parks(rules, 1)
+    rules.add(manual("tráfico", "tráfico-y-calles", service="señal caída"))
+    rules.cell_sizes = (0.005, 0.02)
+    rules.metadata = {"learned_from": "Riverton, 2024-2026"}
+    path = tmp_path / "rules.json"
+    rules.save(path)
+    text = path.read_bytes().decode("utf-8")
+    assert "tráfico-y-calles" in text  # people read and edit these files
+    assert text.endswith("}\n")
+    again = RuleSet.load(path)
+    assert again.as_dict() == rules.as_dict()
+    assert (again.adopt_after, again.cell_sizes) == (4, (0.005, 0.02))
+    assert again.metadata == {"learned_from": "Riverton, 2024-2026"}
+    assert [f.name for f in again.families] == ["service"]
+
+
+def test_a_minimal_rule_set_file_gets_the_defaults() -> None:
+    minimal = RuleSet.from_dict({"format": "civic311-routing-rules"})
+    assert (minimal.triage_department, minimal.adopt_after, minimal.metadata) == ("triage", 0, {})
+    assert (minimal.cell_sizes, minimal.families, len(minimal)) == ((), (), 0)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"rules": []}, r"^not a civic311 routing rule set \(missing format marker\)$"),
+        (
+            {"format": "civic311-routing-rules", "version": 2},
+            r"^rule set version 2 is newer than this engine$",
+        ),
+    ],
+)
+def test_a_file_this_engine_cannot_read_is_refused_in_plain_words(
+    data: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        RuleSet.from_dict(data)
