@@ -211,3 +211,22 @@ def test_a_file_this_engine_cannot_read_is_refused_in_plain_words(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         RuleSet.from_dict(data)
+
+
+def test_without_a_service_family_an_adopted_rule_never_fades() -> None:
+    rules = RuleSet(families=[SERVICE_AND_DISTRICT], adopt_after=2)
+    in_the_west = {"service": "tree", "area:district": "west"}
+    for _ in range(2):
+        rules.record_outcome(in_the_west, department="parks", unit="", weight=TRANSFER_WEIGHT)
+    (adopted,) = _adopted(rules)
+    assert adopted.half_life_days == 0.0
+
+
+def test_who_owned_a_service_before_is_read_from_the_service_family_alone() -> None:
+    rules = RuleSet(families=[SERVICE_AND_DISTRICT, SERVICE], adopt_after=1)
+    west, east = ({"service": "tree", "area:district": district} for district in ("west", "east"))
+    for owner in ["streets", "parks"] * 3:
+        rules.record_outcome(west, department=owner, unit="")
+    # Parks has owned trees (in the west): a transfer to it in the east proposes nothing.
+    rules.record_outcome(east, department="parks", unit="", weight=TRANSFER_WEIGHT)
+    assert rules.proposals == {}
