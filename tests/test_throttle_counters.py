@@ -63,7 +63,7 @@ def test_a_cache_without_counters_still_limits_and_asks_for_the_whole_window(
     assert refused["Retry-After"] == "60"
 
 
-def _request(**meta: str) -> Any:
+def _request(**meta: Any) -> Any:
     return RequestFactory().get("/", **meta)
 
 
