@@ -8,6 +8,7 @@ counters still limits.
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.test import RequestFactory
 from pytest_django.fixtures import Settings
@@ -15,6 +16,7 @@ from rest_framework.settings import api_settings
 
 from core.errors import RateLimited
 from core.throttles import (
+    COUNTER_KEY,
     CountingRateThrottle,
     StaffRateThrottle,
     client_address,
@@ -86,3 +88,13 @@ def test_with_no_address_at_all_there_is_no_caller_address() -> None:
     nothing = _request()
     nothing.META.pop("REMOTE_ADDR", None)
     assert client_address(nothing) is None
+
+
+def test_a_client_refused_late_in_the_window_is_told_only_what_is_left_of_it(
+    three_writes_a_minute: None,
+) -> None:
+    # Three calls counted half a minute ago: the window has 30 seconds left.
+    cache.set(COUNTER_KEY % {"scope": SCOPE, "ident": "ip-203.0.113.5"}, 3, timeout=30)
+    with pytest.raises(RateLimited) as refused:
+        rate_limit_take(scope=SCOPE, ident="ip-203.0.113.5")
+    assert 25 <= refused.value.wait <= 30
