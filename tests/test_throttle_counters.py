@@ -98,3 +98,20 @@ def test_a_client_refused_late_in_the_window_is_told_only_what_is_left_of_it(
     with pytest.raises(RateLimited) as refused:
         rate_limit_take(scope=SCOPE, ident="ip-203.0.113.5")
     assert 25 <= refused.value.wait <= 30
+
+
+def test_in_the_last_second_of_the_window_the_wait_is_one_second(
+    three_writes_a_minute: None,
+) -> None:
+    cache.set(COUNTER_KEY % {"scope": SCOPE, "ident": "ip-203.0.113.5"}, 3, timeout=1)
+    with pytest.raises(RateLimited) as refused:
+        rate_limit_take(scope=SCOPE, ident="ip-203.0.113.5")
+    assert refused.value.wait == 1
+
+
+def test_a_staff_rate_switched_off_lets_every_call_through(
+    make_user: Any, client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(StaffRateThrottle, "THROTTLE_RATES", {"user": None})
+    client = client_for(make_user("agent"))
+    assert {client.get("/api/v1/services/").status_code for _ in range(3)} == {200}
