@@ -17,6 +17,7 @@ help:
 	@echo "make run-production   the same stack with production settings behind nginx (https)"
 	@echo "make check-deploy     check --deploy, production pages, then the https stack answers"
 	@echo "make test-cluster     several nodes on 127.0.0.1 under faults: failover figures (minutes)"
+	@echo "make mutation         mutation testing of the guarded modules, and its survival table"
 
 provision:
 	@bash $(STACK) all
@@ -78,7 +79,8 @@ bench: migrate
 test-cluster: provision
 	@$(WITH_ENV) $(VENV)/pytest -m cluster tests/cluster -q $(PYTEST_ARGS)
 
-# Not part of `make test`: long. MODULES="statuses calendar" limits it to some modules.
+# Not part of `make test`: long. MODULES="statuses calendar" limits it to some modules. Prints
+# the survival table; fails when a module keeps more than 10% non-equivalent survivors.
 mutation: provision
 	@$(WITH_ENV) $(VENV)/python deploy/local/mutation.py $(MODULES)
 
