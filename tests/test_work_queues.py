@@ -18,6 +18,7 @@ from intake.models import EventKind, Service, ServiceRequest
 from intake.statuses import Status
 from notifications.models import OutboxMessage
 from tests.factories import make_request
+from tests.query_plans import plan_with_only
 from work.selectors import queue_counts, queue_requests
 from work.services import queue_claim_next, requests_escalate_unacknowledged
 
@@ -244,13 +245,8 @@ def test_every_queue_sort_reads_an_index_in_its_order(
     sorting and the other scans switched off, only an index in the sort's order avoids a
     Sort node."""
     page = queue_requests(department=streets).order_by(*SORTS[sort]).values("pk")[:26]
-    with connection.cursor() as cursor:
-        for switch in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-            cursor.execute(f"SET {switch} = off")
-        try:
-            plan = page.explain()
-        finally:
-            for switch in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-                cursor.execute(f"RESET {switch}")
+    plan = plan_with_only(
+        page, index=index, switched_off=("enable_seqscan", "enable_bitmapscan", "enable_sort")
+    )
     assert f"using {index}" in plan, plan
     assert "Sort" not in plan, plan
