@@ -8,6 +8,7 @@ and how the dispatcher claims and hands over messages when the broker is up or d
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -474,7 +475,8 @@ def test_closures_ask_the_reporter_how_we_did(
     if surveyed:
         invitation = SurveyInvitation.objects.get(request=created)
         message = OutboxMessage.objects.get(request=created, kind=MessageKind.SURVEY)
-        assert f"{settings.CIVIC311_PUBLIC_URL}/survey/{invitation.token}/" in message.body
+        survey_url = f"{settings.CIVIC311_PUBLIC_URL}/survey/{invitation.token}/"
+        assert survey_url in message.body.splitlines()  # a line of its own, nothing around it
 
 
 def test_followers_are_not_asked_when_the_reporter_cannot_be(
@@ -497,7 +499,7 @@ def test_subscriptions_are_remembered_for_thirty_seconds(
 ) -> None:
     settings.ENVIRONMENT = "production"
     clock = [1000.0]
-    monkeypatch.setattr(outbox.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(outbox, "time", SimpleNamespace(monotonic=lambda: clock[0]))
     monkeypatch.setattr(outbox, "_subscriptions", None)
     assert _addresses(make_request(pothole)) == []
     hook = WebhookSubscription.objects.create(name="new", url="http://127.0.0.1/n", secret="s")
