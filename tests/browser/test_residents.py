@@ -156,7 +156,10 @@ def test_an_offline_submit_is_kept_as_a_draft_and_sent_when_back_online(
     page.context.set_offline(False)
     expect(page.locator("h1")).to_contain_text("We have your report", timeout=15000)
     assert ServiceRequest.objects.get().description == "Written on the bus"
-    assert page.evaluate("() => localStorage.getItem('civic311-draft-report-pothole')") is None
+    # The confirmation page's script forgets the draft once it has run: wait for it (bounded).
+    page.wait_for_function(
+        "() => localStorage.getItem('civic311-draft-report-pothole') === null", timeout=15000
+    )
 
 
 def _tab_to(page: Page, selector: str, limit: int = 80) -> None:
