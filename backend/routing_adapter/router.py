@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.postgres.aggregates import StringAgg
-from django.db import connections
+from django.db import close_old_connections, connections
 from django.db.models import Count, Func, IntegerField, Model, QuerySet, TextField, Value
 from django.db.models.functions import MD5, Cast, Coalesce
 from shapely import wkb
@@ -58,7 +58,7 @@ _WATCHED: tuple[type[Model], ...] = (
 )
 # Too large to hash every few seconds: an area's shape (MAX_AGE_SECONDS rebuilds cover an
 # edit in place) and the learned model's contents (written whole, so updated_at changes).
-_UNWATCHED = {"classifier", "families", "cell_sizes", "metadata"}
+_UNWATCHED = {"classifier", "families", "cell_sizes", "metadata", "text_model"}
 
 
 def _row_text(model: type[Model]) -> Func:
@@ -124,11 +124,30 @@ _lock = threading.Lock()
 _cached: _Cached | None = None
 
 
+def _fingerprint_query() -> tuple[str, str, tuple[Any, ...]]:
+    """The digest query's database and SQL, as the ORM writes it, compiled once per process:
+    compiling eight aggregates over every column took more CPU than running them, and the
+    check runs beside requests in the same process."""
+    global _fingerprint_compiled
+    if _fingerprint_compiled is None:
+        first, *others = (_digest(model) for model in _WATCHED)
+        query = first.union(*others, all=True)
+        sql, params = query.query.get_compiler(using=query.db).as_sql()
+        _fingerprint_compiled = (query.db, sql, tuple(params))
+    return _fingerprint_compiled
+
+
+_fingerprint_compiled: tuple[str, str, tuple[Any, ...]] | None = None
+
+
 def _fingerprint() -> tuple[str, ...]:
     """Every watched table's digest, in one round trip (the version the engine was built
     from: checked every CIVIC311_ROUTING_REFRESH_SECONDS per process, off the request path)."""
-    first, *others = (_digest(model) for model in _WATCHED)
-    rows = first.union(*others, all=True)
+    alias, sql, params = _fingerprint_query()
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description or ()]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     return tuple(sorted(f"{r['model']}:{r['rows']}:{r['digest']}" for r in rows))
 
 
@@ -309,8 +328,10 @@ class _Refresher:
         finally:
             self.last_check_at = time.monotonic()
             self.checks += 1
-            # The thread's own connection: not kept idle between checks.
-            connections.close_all()
+            # The thread's own connection, kept as long as DATABASE_CONN_MAX_AGE keeps the
+            # request threads' (closed after each check when that is 0): connecting anew every
+            # few seconds cost more than the check itself.
+            close_old_connections()
 
 
 _refresher = _Refresher()

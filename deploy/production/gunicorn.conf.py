@@ -33,6 +33,7 @@ preload_app = True
 
 
 def post_worker_init(worker: object) -> None:
+    import gc
     import logging
 
     from django.db import close_old_connections
@@ -49,3 +50,5 @@ def post_worker_init(worker: object) -> None:
         log.warning("worker warm-up: routing engine not built", exc_info=True)
     finally:
         close_old_connections()
+    # The engine lives as long as the worker: out of the collector's full passes too.
+    gc.freeze()
