@@ -7,27 +7,34 @@ from collections.abc import Callable
 import pytest
 from django.db import OperationalError
 
-from core import idempotency
 from core.errors import InvalidInput
 from core.idempotency import once
 
 LOST = OperationalError("server closed the connection unexpectedly")
 
 
-def _attempt(stored: dict[str, str], token: str, create: Callable[[str], str]) -> tuple[str, bool]:
-    return once(fingerprint="f", window_seconds=60, token=token, create=create, find=stored.get)
+class Store:
+    """The results by token, and how often a repeat looked one up."""
 
+    def __init__(self) -> None:
+        self.results: dict[str, str] = {}
+        self.lookups = 0
 
-def _storing(
-    stored: dict[str, str], result: str, error: Exception | None = None
-) -> Callable[[str], str]:
-    def create(token: str) -> str:
-        stored[token] = result
-        if error is not None:
-            raise error
-        return result
+    def find(self, token: str) -> str | None:
+        self.lookups += 1
+        return self.results.get(token)
 
-    return create
+    def attempt(self, token: str, create: Callable[[str], str]) -> tuple[str, bool]:
+        return once(fingerprint="f", window_seconds=60, token=token, create=create, find=self.find)
+
+    def storing(self, result: str, error: Exception | None = None) -> Callable[[str], str]:
+        def create(token: str) -> str:
+            self.results[token] = result
+            if error is not None:
+                raise error
+            return result
+
+        return create
 
 
 def _failing(error: Exception) -> Callable[[str], str]:
@@ -38,30 +45,27 @@ def _failing(error: Exception) -> Callable[[str], str]:
 
 
 def test_a_first_attempt_whose_commit_is_in_doubt_answers_the_repeat() -> None:
-    stored: dict[str, str] = {}
+    store = Store()
     with pytest.raises(OperationalError):
-        _attempt(stored, "t1", _storing(stored, "first", LOST))
-    assert _attempt(stored, "t2", _storing(stored, "second")) == ("first", True)
-    assert list(stored) == ["t1"]
+        store.attempt("t1", store.storing("first", LOST))
+    assert store.attempt("t2", store.storing("second")) == ("first", True)
+    assert list(store.results) == ["t1"]
 
 
-def test_a_first_attempt_lost_with_its_database_is_taken_over_by_the_repeat(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(idempotency, "WAIT_SECONDS", 0.2)
-    stored: dict[str, str] = {}
+def test_a_first_attempt_lost_with_its_database_is_taken_over_by_the_repeat() -> None:
+    store = Store()
     with pytest.raises(OperationalError):
-        _attempt(stored, "t1", _failing(LOST))
-    assert _attempt(stored, "t2", _storing(stored, "second")) == ("second", False)
+        store.attempt("t1", _failing(LOST))
+    assert store.attempt("t2", store.storing("second")) == ("second", False)
+    # One look: the first attempt had ended, so there was nothing to wait for.
+    assert store.lookups == 1
     # The repeat's own result now answers the next repeat.
-    assert _attempt(stored, "t3", _storing(stored, "third")) == ("second", True)
+    assert store.attempt("t3", store.storing("third")) == ("second", True)
 
 
-def test_a_first_attempt_refused_before_committing_frees_the_claim(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(idempotency, "WAIT_SECONDS", 30.0)  # taken at once, or this test hangs
-    stored: dict[str, str] = {}
+def test_a_first_attempt_refused_before_committing_frees_the_claim() -> None:
+    store = Store()
     with pytest.raises(InvalidInput):
-        _attempt(stored, "t1", _failing(InvalidInput({"lat": ["Not a latitude."]})))
-    assert _attempt(stored, "t2", _storing(stored, "second")) == ("second", False)
+        store.attempt("t1", _failing(InvalidInput({"lat": ["Not a latitude."]})))
+    assert store.attempt("t2", store.storing("second")) == ("second", False)
+    assert store.lookups == 0
