@@ -16,7 +16,7 @@ help:
 	@echo "make stop    stop the local PostgreSQL and Redis"
 	@echo "make run-production   the same stack with production settings behind nginx (https)"
 	@echo "make check-deploy     check --deploy, production pages, then the https stack answers"
-	@echo "make test-cluster     several nodes on 127.0.0.1 under faults: failover figures (minutes)"
+	@echo "make test-cluster     several nodes, each on its own loopback address, under faults (minutes)"
 	@echo "make mutation         mutation testing of the guarded modules, and its survival table"
 
 provision:
@@ -73,9 +73,9 @@ check-deploy: provision
 bench: migrate
 	@set -e; for b in bench/*/run.py; do echo "== $$b"; $(WITH_ENV) $(VENV)/python $$b; done
 
-# Not part of `make test`: minutes long. The production process layout on 127.0.0.1 (HAProxy,
+# Not part of `make test`: minutes long. The production process layout on 127.0.31.0/24 (HAProxy,
 # three web nodes, two workers, beat, PostgreSQL primary and replica behind PgBouncer, Redis
-# with Sentinel) under faults and a bounded Open311 load; prints each scenario's figures.
+# with three Sentinels) under faults and a bounded Open311 load; prints each scenario's figures.
 test-cluster: provision
 	@$(WITH_ENV) $(VENV)/pytest -m cluster tests/cluster -q $(PYTEST_ARGS)
 

@@ -14,7 +14,7 @@ def base_backup(primary: PostgresNode, target: Path) -> None:
     run(
         [
             *(str(PG_BIN / "pg_basebackup"), "-D", str(target), "-X", "stream"),
-            *("--checkpoint=fast", "-h", "127.0.0.1", "-p", str(primary.port), "-U", USER),
+            *("--checkpoint=fast", "-h", primary.host, "-p", str(primary.port), "-U", USER),
         ],
         as_postgres=True,
         password=primary.password,

@@ -1,6 +1,8 @@
 """PostgreSQL nodes for the cluster: a primary, streaming replicas made with pg_basebackup -R,
-promotion with pg_ctl promote, and PgBouncer in front, repointed after a failover."""
+promotion with pg_ctl promote, and PgBouncer in front, repointed after a failover. Each
+server listens only on its own loopback address (tests/cluster/addresses.py)."""
 
+import os
 import signal
 import time
 from pathlib import Path
@@ -8,6 +10,7 @@ from typing import Any
 
 import psycopg
 
+from tests.cluster.addresses import address
 from tests.cluster.nodes import (
     PG_BIN,
     Processes,
@@ -28,7 +31,8 @@ class PostgresNode:
         self.name = name
         self.password = password
         self.data = root / name
-        self.port = free_port()
+        self.host = address(name)
+        self.port = free_port(self.host)
 
     # --- making and running one server ---
     def init_primary(self, *, archive: Path | None = None) -> None:
@@ -74,7 +78,7 @@ class PostgresNode:
         run(
             [
                 *(str(PG_BIN / "pg_basebackup"), "-D", str(self.data), "-R", "-X", "stream"),
-                *("-h", "127.0.0.1", "-p", str(primary.port), "-U", USER, "--checkpoint=fast"),
+                *("-h", primary.host, "-p", str(primary.port), "-U", USER, "--checkpoint=fast"),
             ],
             as_postgres=True,
             password=self.password,
@@ -86,7 +90,7 @@ class PostgresNode:
 
     def start(self) -> None:
         options = [
-            *("-c", "listen_addresses=127.0.0.1", "-p", str(self.port)),
+            *("-c", f"listen_addresses={self.host}", "-p", str(self.port)),
             *("-c", f"unix_socket_directories={self.data}"),
         ]
         self.processes.start(
@@ -112,7 +116,7 @@ class PostgresNode:
     # --- talking to it ---
     def connect(self, dbname: str = DBNAME) -> psycopg.Connection[Any]:
         return psycopg.connect(
-            host="127.0.0.1",
+            host=self.host,
             port=self.port,
             user=USER,
             password=self.password,
@@ -126,8 +130,9 @@ class PostgresNode:
             cursor.execute(query, params or None)
             return cursor.fetchall() if cursor.description else []
 
-    def url(self, port: int | None = None, dbname: str = DBNAME) -> str:
-        return f"postgis://{USER}:{self.password}@127.0.0.1:{port or self.port}/{dbname}"
+    def url(self) -> str:
+        """Straight to this server (migrations), not through PgBouncer."""
+        return f"postgis://{USER}:{self.password}@{self.host}:{self.port}/{DBNAME}"
 
     def make_synchronous(self) -> None:
         """Commits wait until a standby has the WAL on disk (synchronous_commit = on)."""
@@ -139,6 +144,27 @@ class PostgresNode:
             lambda: self.sql("SELECT 1 FROM pg_stat_replication WHERE sync_state = 'sync'") != [],
             60,
         )
+
+    def pause_wal_senders(self) -> int:
+        """SIGSTOP every walsender: the standbys receive no more WAL, as over a stalled link
+        (their receivers stay connected within wal_receiver_timeout, 60 s). Stopped at the
+        sender, not the receiver, whose socket buffers would still hold up to megabytes
+        already sent and hand them over later. Undone only by the kill -9 of this primary.
+        How many were stopped."""
+        pids = [int(pid) for (pid,) in self.sql("SELECT pid FROM pg_stat_replication")]
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        return len(pids)
+
+    def commits_waiting_for_standby(self) -> int:
+        query = "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'"
+        return int(self.sql(query)[0][0])
+
+    def wal_bytes_ahead_of(self, standby: "PostgresNode") -> int:
+        """WAL this primary has written that the standby has not received."""
+        (received,) = standby.sql("SELECT pg_last_wal_receive_lsn()::text")[0]
+        query = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s::pg_lsn)::bigint"
+        return int(self.sql(query, received)[0][0])
 
     def replayed(self, standby: "PostgresNode") -> bool:
         """The standby has replayed everything this primary has written."""
@@ -153,21 +179,26 @@ class PgBouncer:
 
     def __init__(self, processes: Processes, root: Path, password: str) -> None:
         self.processes = processes
+        self.password = password
         self.dir = root / "pgbouncer"
         self.dir.mkdir()
-        self.port = free_port()
+        self.host = address("pgbouncer")
+        self.port = free_port(self.host)
         (self.dir / "userlist.txt").write_text(f'"{USER}" "{password}"\n')
         give_to_postgres(self.dir)
         give_to_postgres(self.dir / "userlist.txt")
 
-    def point(self, *, primary: int, replica: int) -> None:
+    def url(self, dbname: str = DBNAME) -> str:
+        return f"postgis://{USER}:{self.password}@{self.host}:{self.port}/{dbname}"
+
+    def point(self, *, primary: PostgresNode, replica: PostgresNode) -> None:
         ini = self.dir / "pgbouncer.ini"
         ini.write_text(
             "[databases]\n"
-            f"{DBNAME} = host=127.0.0.1 port={primary} dbname={DBNAME}\n"
-            f"{DBNAME}_ro = host=127.0.0.1 port={replica} dbname={DBNAME}\n"
+            f"{DBNAME} = host={primary.host} port={primary.port} dbname={DBNAME}\n"
+            f"{DBNAME}_ro = host={replica.host} port={replica.port} dbname={DBNAME}\n"
             "[pgbouncer]\n"
-            f"listen_addr = 127.0.0.1\nlisten_port = {self.port}\nunix_socket_dir =\n"
+            f"listen_addr = {self.host}\nlisten_port = {self.port}\nunix_socket_dir =\n"
             f"auth_type = scram-sha-256\nauth_file = {self.dir}/userlist.txt\n"
             "pool_mode = transaction\ndefault_pool_size = 10\nmax_client_conn = 200\n"
             # Generous but bounded: a client waits for a server up to this long.
@@ -181,4 +212,4 @@ class PgBouncer:
             time.sleep(0.5)
         else:
             self.processes.start("pgbouncer", ["pgbouncer", str(ini)], as_postgres=True)
-            wait_until("pgbouncer listens", lambda: listening(self.port), 30)
+            wait_until("pgbouncer listens", lambda: listening(self.host, self.port), 30)

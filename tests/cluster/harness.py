@@ -1,11 +1,12 @@
-"""The production process layout on one machine, without containers, all on 127.0.0.1.
+"""The production process layout on one machine, without containers, each node on its own
+loopback address (tests/cluster/addresses.py).
 
 HAProxy (health checks on /healthz/ready) in front of three gunicorn web nodes; two Celery
 worker nodes and one beat (the Redis lock); PostgreSQL primary and streaming replica behind
 PgBouncer in transaction mode (`civic311` the primary, `civic311_ro` the replica the
-router reads from); Redis master and replica watched by Sentinel, used by the broker, the
-cache and the beat lock. Ports are chosen free at run time; everything lives in one private
-directory, removed at the end unless CIVIC311_CLUSTER_KEEP is set.
+router reads from); Redis master and replica watched by three Sentinels, used by the broker,
+the cache and the beat lock. Ports are chosen free at run time; everything lives in one
+private directory, removed at the end unless CIVIC311_CLUSTER_KEEP is set.
 """
 
 import os
@@ -20,6 +21,7 @@ import urllib.request
 from functools import partial
 from pathlib import Path
 
+from tests.cluster.addresses import address, group_sockets
 from tests.cluster.database import PgBouncer, PostgresNode
 from tests.cluster.nodes import Processes, free_port, give_to_postgres, listening, wait_until
 from tests.cluster.redis_nodes import MASTER_NAME, RedisNodes
@@ -30,6 +32,8 @@ BIN = Path(sys.executable).parent
 OWN_VARIABLES = ("CIVIC311_", "DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "CACHE_URL")
 WEB_NODES = ("web1", "web2", "web3")
 WORKER_NODES = ("worker1", "worker2")
+# Nodes with no server: they have an address in the plan but only make connections.
+LISTEN_NOWHERE = (*WORKER_NODES, "beat1", "beat2")
 SEED = """
 from core.tasks import record_heartbeat
 from open311.services import api_key_issue
@@ -55,8 +59,8 @@ class Cluster:
         self.replica: PostgresNode | None = None
         self.bouncer = PgBouncer(self.processes, self.root, self.password)
         self.redis = RedisNodes(self.processes, self.root)
-        self.web_ports = {name: free_port() for name in WEB_NODES}
-        self.http_port = free_port()
+        self.web = {name: (address(name), free_port(address(name))) for name in WEB_NODES}
+        self.http = (address("haproxy"), free_port(address("haproxy")))
         self.api_key = ""
         self.secret_key = "cluster-" + secrets.token_urlsafe(40)
 
@@ -75,22 +79,25 @@ class Cluster:
         for name in WORKER_NODES:
             self.start_worker(name)
         self.start_beat("beat1")
-        for name, port in self.web_ports.items():
-            wait_until(f"{name} ready", partial(_ready, port), 300, 1)
+        for name, (host, port) in self.web.items():
+            wait_until(f"{name} ready", partial(_ready, host, port), 300, 1)
         self.start_haproxy()
         wait_until("web nodes up in HAProxy", lambda: self.servers_up() == set(WEB_NODES), 240, 1)
 
     def environment(self, *, direct: bool = False) -> dict[str, str]:
         """Production settings; the database through PgBouncer (direct: the primary, for
         migrations, as deploy/README.md says)."""
-        bouncer = self.bouncer.port
-        database = self.primary.url() if direct else self.primary.url(bouncer)
+        database = self.primary.url() if direct else self.bouncer.url()
+        web_hosts = [host for host, _port in self.web.values()]
         return {
             **{k: v for k, v in os.environ.items() if not k.startswith(OWN_VARIABLES)},
             "PYTHONPATH": f"{REPO / 'backend'}:{REPO}",
             "CIVIC311_ENV": "production",
             "DJANGO_SECRET_KEY": self.secret_key,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Clients name HAProxy; its health checks and the test's name each web node.
+            "DJANGO_ALLOWED_HOSTS": ",".join([self.http[0], *web_hosts]),
+            # gunicorn trusts X-Forwarded-* from HAProxy's address only.
+            "FORWARDED_ALLOW_IPS": self.http[0],
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_STATIC_ROOT": str(self.root / "static"),
             "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
@@ -98,11 +105,11 @@ class Cluster:
             "CIVIC311_SMS_FILE": str(self.root / "sms.log"),
             "CIVIC311_TRUSTED_PROXIES": "1",
             "DATABASE_URL": database,
-            "DATABASE_REPLICA_URLS": "" if direct else self.primary.url(bouncer, "civic311_ro"),
+            "DATABASE_REPLICA_URLS": "" if direct else self.bouncer.url("civic311_ro"),
             "DATABASE_PREPARE_THRESHOLD": "0",
             "DATABASE_SERVER_SIDE_BINDING": "false",
-            "REDIS_URL": f"redis://127.0.0.1:{self.redis.ports['redis-a']}/0",
-            "REDIS_SENTINELS": f"127.0.0.1:{self.redis.sentinel_port}",
+            "REDIS_URL": self.redis.url("redis-a"),
+            "REDIS_SENTINELS": self.redis.sentinel_list(),
             "REDIS_SENTINEL_MASTER": MASTER_NAME,
             "CIVIC311_BEAT_LOCK_SECONDS": "6",
             # Lost tasks are found by the sweep after this long (60 s in production).
@@ -130,7 +137,7 @@ class Cluster:
         run_dir.mkdir(exist_ok=True)
         env = {
             **self.environment(),
-            "GUNICORN_BIND": f"127.0.0.1:{self.web_ports[name]}",
+            "GUNICORN_BIND": "{}:{}".format(*self.web[name]),
             "CIVIC311_RUN_DIR": str(run_dir),
         }
         command = [str(BIN / "gunicorn"), "-c", "deploy/production/gunicorn.conf.py"]
@@ -151,8 +158,9 @@ class Cluster:
 
     def start_haproxy(self) -> None:
         servers = "".join(
-            f"  server {name} 127.0.0.1:{port} check\n" for name, port in self.web_ports.items()
+            f"  server {name} {host}:{port} check\n" for name, (host, port) in self.web.items()
         )
+        host, port = self.http
         config = self.root / "haproxy.cfg"
         config.write_text(
             "global\n  maxconn 512\n"
@@ -162,16 +170,17 @@ class Cluster:
             # A node that refuses the connection is tried again elsewhere; nothing else is
             # replayed by the proxy (a POST may have been processed): clients retry.
             "  retries 2\n  option redispatch\n"
-            f"frontend open311\n  bind 127.0.0.1:{self.http_port}\n"
+            f"frontend open311\n  bind {host}:{port}\n"
             "  option forwardfor\n  default_backend web\n"
-            "backend web\n  balance roundrobin\n"
+            # Connections to the web nodes (checks too) leave from HAProxy's own address.
+            f"backend web\n  balance roundrobin\n  source {host}\n"
             "  option httpchk\n"
-            "  http-check send meth GET uri /healthz/ready ver HTTP/1.1 hdr Host 127.0.0.1\n"
+            f"  http-check send meth GET uri /healthz/ready ver HTTP/1.1 hdr Host {host}\n"
             "  http-check expect status 200\n"
             "  default-server inter 1s fall 2 rise 1\n" + servers
         )
         self.processes.start("haproxy", ["haproxy", "-f", str(config), "-db"])
-        wait_until("haproxy listens", lambda: listening(self.http_port), 30)
+        wait_until("haproxy listens", lambda: listening(host, port), 30)
 
     # --- the database's failover, as the runbook scripts it ---
     def fail_over_database(self) -> float:
@@ -182,7 +191,7 @@ class Cluster:
         started = time.monotonic()
         old.crash()
         new.promote()
-        self.bouncer.point(primary=new.port, replica=new.port)
+        self.bouncer.point(primary=new, replica=new)
         self.primary, self.replica = new, None
         return time.monotonic() - started
 
@@ -192,7 +201,7 @@ class Cluster:
         if synchronous:
             self.primary.make_synchronous()
         self.replica = node
-        self.bouncer.point(primary=self.primary.port, replica=node.port)
+        self.bouncer.point(primary=self.primary, replica=node)
 
     # --- observe ---
     def servers_up(self) -> set[str]:
@@ -212,7 +221,32 @@ class Cluster:
         return up
 
     def ready(self) -> bool:
-        return _ready(self.http_port)
+        return _ready(*self.http)
+
+    @property
+    def url(self) -> str:
+        """HAProxy's front: where residents' apps send their reports."""
+        return "http://{}:{}".format(*self.http)
+
+    def address_check(self) -> dict[str, object]:
+        """From the kernel's socket tables: every running server node listens on its own
+        address and no other (workers and beats listen nowhere), and no socket of any node
+        is bound to or connected to an address outside 127.0.0.0/8."""
+        unplanned: dict[str, list[str]] = {}
+        outside: list[str] = []
+        for name, process in self.processes.groups.items():
+            sockets = group_sockets(process.pid)
+            planned = set() if name in LISTEN_NOWHERE else {address(name)}
+            listens = {s.local for s in sockets if s.listening}
+            if listens != planned:
+                unplanned[name] = sorted(listens)
+            outside += [f"{name} {s.local}>{s.remote}" for s in sockets if s.outside_loopback]
+        return {
+            "nodes": len(self.processes.groups),
+            "nodes_listening_as_planned": len(self.processes.groups) - len(unplanned),
+            "listening_otherwise": unplanned,
+            "sockets_outside_127/8": outside,
+        }
 
     def log(self, name: str) -> str:
         return (self.root / "logs" / f"{name}.log").read_text(errors="replace")
@@ -224,8 +258,8 @@ class Cluster:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _ready(port: int) -> bool:
-    """/healthz/ready answers 200 on this port of 127.0.0.1."""
-    url = f"http://127.0.0.1:{port}/healthz/ready"
+def _ready(host: str, port: int) -> bool:
+    """/healthz/ready answers 200 at this (loopback) address."""
+    url = f"http://{host}:{port}/healthz/ready"
     with urllib.request.urlopen(url, timeout=10) as answer:
         return bool(answer.status == 200)

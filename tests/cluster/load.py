@@ -7,6 +7,7 @@ A client retries a report (same device and content) on any failure, with a pause
 is accepted or its deadline passes: as the published apps do.
 """
 
+import http.client
 import json
 import re
 import threading
@@ -27,7 +28,11 @@ from tests.cluster.database import PostgresNode
 class Attempt:
     started: float
     ended: float
-    ok: bool
+    outcome: str  # "accepted", "http 503", "timeout", "connection error", "bad answer"
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == ACCEPTED
 
 
 @dataclass
@@ -49,6 +54,16 @@ class LoadResult:
     def first_success_started_after(self, moment: float) -> float | None:
         ends = [a.ended for a in self.attempts if a.ok and a.started >= moment]
         return min(ends) if ends else None
+
+    def answered_between(self, start: float, end: float) -> list[Attempt]:
+        return [a for a in self.attempts if start <= a.ended < end]
+
+    def unanswered_at(self, moment: float) -> list[Attempt]:
+        """Attempts sent before this moment and answered (or given up) only after it."""
+        return [a for a in self.attempts if a.started < moment <= a.ended]
+
+    def outcomes(self, attempts: list[Attempt]) -> dict[str, int]:
+        return dict(Counter(a.outcome for a in attempts))
 
 
 class OpenLoad:
@@ -96,8 +111,8 @@ class OpenLoad:
         pause = 0.25
         while time.monotonic() < deadline:
             started = time.monotonic()
-            answer = _post(f"{self.base_url}/open311/v2/requests.json", body)
-            self.result.record(Attempt(started, time.monotonic(), answer is not None))
+            answer, outcome = _post(f"{self.base_url}/open311/v2/requests.json", body)
+            self.result.record(Attempt(started, time.monotonic(), outcome))
             if answer is not None:
                 with self.result.lock:
                     self.result.accepted[description] = answer
@@ -108,17 +123,30 @@ class OpenLoad:
             self.result.given_up.append(description)
 
 
-def _post(url: str, body: bytes) -> str | None:
-    """The accepted request's id, or None for any failure (the client tries again)."""
+ACCEPTED = "accepted"
+
+
+def _post(url: str, body: bytes) -> tuple[str | None, str]:
+    """The accepted request's id (None for any failure: the client tries again), and what
+    happened."""
     try:
-        # Only ever http://127.0.0.1:<port>, the cluster's HAProxy.
+        # Only ever the cluster's HAProxy, on its loopback address.
         request = urllib.request.Request(url, data=body, method="POST")  # noqa: S310
         with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
             if answer.status != 200:
-                return None
-            return str(json.loads(answer.read())[0]["service_request_id"])
-    except (OSError, urllib.error.URLError, ValueError, KeyError, IndexError):
-        return None
+                return None, f"http {answer.status}"
+            return str(json.loads(answer.read())[0]["service_request_id"]), ACCEPTED
+    except urllib.error.HTTPError as error:
+        return None, f"http {error.code}"
+    except TimeoutError:
+        return None, "timeout"
+    except urllib.error.URLError as error:
+        timed_out = isinstance(error.reason, TimeoutError)
+        return None, "timeout" if timed_out else "connection error"
+    except (OSError, http.client.HTTPException):
+        return None, "connection error"
+    except (ValueError, KeyError, IndexError):
+        return None, "bad answer"
 
 
 def stored_reports(database: PostgresNode, tag: str) -> dict[str, list[str]]:
@@ -168,15 +196,25 @@ def figures(database: PostgresNode, mail: Path, result: LoadResult) -> dict[str,
     stored = stored_reports(database, result.tag)
     keys = outbox_keys(database, result.tag)
     sent = deliveries(mail)
+    lost = [number for description, number in result.accepted.items() if description not in stored]
     return {
         "requests_sent": len(result.accepted) + len(result.given_up),
         "accepted": len(result.accepted),
         "given_up_by_clients": len(result.given_up),
         "failed_attempts_retried": result.failed_attempts,
         "stored": len(stored),
-        "lost": sum(1 for description in result.accepted if description not in stored),
+        "lost": len(lost),
+        # A resident holding a lost request's number may find another's request under it.
+        "lost_numbers_given_to_another_request": _held(database, lost),
         "doubled": sum(1 for ids in stored.values() if len(ids) > 1),
         "outbox": outbox_counts(database, result.tag),
         "emails_delivered": sum(1 for key in keys if sent[key] >= 1),
         "emails_delivered_twice": sum(1 for key in keys if sent[key] > 1),
     }
+
+
+def _held(database: PostgresNode, numbers: list[str]) -> int:
+    rows = database.sql(
+        "SELECT count(*) FROM intake_servicerequest WHERE public_id = ANY(%s)", numbers
+    )
+    return int(rows[0][0])

@@ -1,4 +1,5 @@
-"""The processes of a cluster node, each in its own process group, all on 127.0.0.1.
+"""The processes of a cluster node, each in its own process group, each node on its own
+loopback address (tests/cluster/addresses.py).
 
 Every process is started in a new session (its own process group), so "kill -9 a node" kills
 the node's whole tree (gunicorn's master and workers, a Celery worker and its pool, a
@@ -20,9 +21,10 @@ from typing import IO
 PG_BIN = Path(os.environ.get("CIVIC311_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
-def free_port() -> int:
+def free_port(host: str) -> int:
+    """A port free on this (loopback) address now, for a server that binds it next."""
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return int(s.getsockname()[1])
 
 
@@ -38,10 +40,10 @@ def wait_until(what: str, check: Callable[[], bool], seconds: float, step: float
         time.sleep(step)
 
 
-def listening(port: int) -> bool:
+def listening(host: str, port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(1)
-        return s.connect_ex(("127.0.0.1", port)) == 0
+        return s.connect_ex((host, port)) == 0
 
 
 def postgres_account() -> tuple[int, int] | None:

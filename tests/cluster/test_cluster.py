@@ -18,6 +18,7 @@ from tests.cluster.backup import archive_current_wal, base_backup, restore_until
 from tests.cluster.harness import Cluster
 from tests.cluster.load import LoadResult, OpenLoad, figures, outbox_counts, stored_reports
 from tests.cluster.nodes import wait_until
+from tests.cluster.redis_nodes import QUORUM, SENTINELS
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]
 Record = Callable[[str, dict[str, Any]], None]
@@ -28,7 +29,7 @@ SEND = re.compile(
 
 
 def _load(cluster: Cluster, tag: str, count: int = 90) -> OpenLoad:
-    load = OpenLoad(f"http://127.0.0.1:{cluster.http_port}", cluster.api_key, tag)
+    load = OpenLoad(cluster.url, cluster.api_key, tag)
     load.start(count=count)
     return load
 
@@ -60,6 +61,15 @@ def _assert_whole(numbers: dict[str, Any]) -> None:
     assert numbers["all_messages_delivered"], numbers
 
 
+def test_every_node_listens_on_its_own_loopback_address_only(
+    cluster: Cluster, record: Record
+) -> None:
+    numbers = cluster.address_check()
+    record("addresses at the start", numbers)
+    assert numbers["listening_otherwise"] == {}, numbers
+    assert numbers["sockets_outside_127/8"] == [], numbers
+
+
 def test_a_killed_web_node_is_dropped_and_no_accepted_report_is_lost(
     cluster: Cluster, record: Record
 ) -> None:
@@ -89,7 +99,10 @@ def test_a_killed_worker_leaves_its_messages_to_the_other(cluster: Cluster, reco
     record("kill -9 a worker node", numbers)
     cluster.start_worker("worker1")
     _assert_whole(numbers)
-    assert numbers["emails_delivered_twice"] == 0, numbers
+    # Delivery is at least once: the one pool process may die after the mail server took its
+    # message and before "sent" was committed; that message is sent again with the same
+    # Message-ID (the count is by it). Nothing else may be repeated.
+    assert numbers["emails_delivered_twice"] <= 1, numbers
 
 
 def _sweeps(log: str) -> list[datetime]:
@@ -138,7 +151,12 @@ def test_redis_master_failover_loses_no_accepted_report_or_message(
     numbers = _finish(
         cluster,
         result,
-        sentinel_promoted_s=round(promoted, 1),
+        sentinels=len(SENTINELS),
+        quorum=QUORUM,
+        sentinels_naming_the_new_master=cluster.redis.masters_named().count(
+            cluster.redis.other(old_master)
+        ),
+        sentinels_promoted_s=round(promoted, 1),
         intake_answers_again_s=_answers_again(result, failed_at - promoted),
         old_master=old_master,
     )
@@ -183,15 +201,42 @@ def test_backup_and_point_in_time_restore(cluster: Cluster, record: Record) -> N
         restored.stop()
 
 
+# Long enough for the load (6 reports a second) to be accepted many times over, well inside
+# wal_receiver_timeout (60 s), after which the standby would reconnect and catch up.
+PAUSE_SECONDS = 6.0
+
+
 def _database_failover(cluster: Cluster, tag: str) -> dict[str, Any]:
+    """Under a load of 120 reports: after 4 s the primary's WAL stops reaching the standby;
+    6 s later the primary is killed -9 and the standby promoted; the load goes on, clients
+    retrying what was not answered. With asynchronous replication the primary goes on
+    accepting during the pause, and what it accepted then is lost; with synchronous
+    replication its commits wait for the standby, so it accepts nothing then."""
+    standby = cluster.replica
+    assert standby is not None, "no standby to promote"
     load = _load(cluster, tag, count=120)
-    time.sleep(5)
+    time.sleep(4)
+    paused_at = time.monotonic()
+    senders = cluster.primary.pause_wal_senders()
+    time.sleep(PAUSE_SECONDS)
+    behind = cluster.primary.wal_bytes_ahead_of(standby)
+    waiting = cluster.primary.commits_waiting_for_standby()
     crashed_at = time.monotonic()
     script = cluster.fail_over_database()
     result = load.wait()
+    answered = result.answered_between(paused_at, crashed_at)
     return _finish(
         cluster,
         result,
+        wal_senders_paused=senders,
+        pause_s=PAUSE_SECONDS,
+        wal_bytes_not_on_standby_at_crash=behind,
+        commits_waiting_for_standby_at_crash=waiting,
+        # Accepted after the pause began: their WAL never reached the standby.
+        accepted_while_paused=sum(1 for a in answered if a.ok and a.started >= paused_at),
+        answers_while_paused=result.outcomes(answered),
+        # Waiting for an answer when the primary died, by the answer they got after it.
+        unanswered_at_crash=result.outcomes(result.unanswered_at(crashed_at)),
         failover_script_s=round(script, 1),
         intake_answers_again_s=_answers_again(result, crashed_at),
     )
@@ -201,11 +246,21 @@ def test_primary_failover_with_asynchronous_replication(cluster: Cluster, record
     numbers = _database_failover(cluster, "pg-async")
     record("PostgreSQL failover, asynchronous", numbers)
     cluster.add_replica("pg3", synchronous=True)
-    # Asynchronous replication may lose the last acknowledged commits: reported, not asserted.
+    # The risk shown: the primary acknowledged reports the standby never received.
+    assert numbers["commits_waiting_for_standby_at_crash"] == 0, numbers
+    assert numbers["accepted_while_paused"] > 0, numbers
+    assert numbers["lost"] > 0, numbers
     assert numbers["doubled"] == 0, numbers
 
 
 def test_primary_failover_with_synchronous_replication(cluster: Cluster, record: Record) -> None:
     numbers = _database_failover(cluster, "pg-sync")
     record("PostgreSQL failover, synchronous", numbers)
+    addresses = cluster.address_check()
+    record("addresses at the end", addresses)
     _assert_whole(numbers)
+    # Commits waited for the standby instead of being acknowledged and then lost.
+    assert numbers["commits_waiting_for_standby_at_crash"] > 0, numbers
+    assert numbers["accepted_while_paused"] == 0, numbers
+    assert addresses["listening_otherwise"] == {}, addresses
+    assert addresses["sockets_outside_127/8"] == [], addresses
