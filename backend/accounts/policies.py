@@ -1,8 +1,24 @@
-"""Sign-in rules for staff."""
+"""Sign-in rules for staff, and the departments a member of staff belongs to."""
 
+from django.db.models import Prefetch, prefetch_related_objects
 from rest_framework.authtoken.models import Token
 
 from accounts.models import ApiTokenSecondFactor, Role, RoleSecondFactor, User
+from core.models import Department
+
+
+def member_departments(user: User) -> list[Department]:
+    """The person's departments by name, read once per user object: a request's user is
+    loaded per request, so every policy asked while answering it (may they see, work, note,
+    audit this request; their menu) shares one read. Changing them through
+    `user.departments` (add, remove, set) forgets the list (Django's prefetch cache)."""
+    by_name = Department.objects.order_by("name")
+    prefetch_related_objects([user], Prefetch("departments", queryset=by_name))
+    return list(user.departments.all())
+
+
+def member_of(user: User, department_id: int | None) -> bool:
+    return any(department.pk == department_id for department in member_departments(user))
 
 
 def second_factor_required(user: User) -> bool:
