@@ -8,4 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic311.settings")
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
+from civic311.warmup import warm_up  # noqa: E402
+
 application = get_wsgi_application()
+warm_up()
