@@ -99,3 +99,23 @@ def test_a_rare_form_posted_with_errors_comes_back_open_with_them(
     assert 'id="id_duplicate_of"' in html
     assert "No request with this reference." in html
     assert f'href="/staff/requests/{request.public_id}/forms/transfer/"' in html
+
+
+def test_the_timeline_refreshing_itself_reads_only_what_it_shows(
+    pothole: Service, streets_staff: User
+) -> None:
+    request = make_request(pothole)
+    client = browser_for(streets_staff)
+    client.get(f"/staff/requests/{request.public_id}/")  # the page (its session touched)
+    with CaptureQueriesContext(connection) as queries:
+        poll = client.get(f"/staff/requests/{request.public_id}/", HTTP_HX_REQUEST="true")
+    assert poll.status_code == 200
+    html = poll.content.decode()
+    assert '<ol class="usa-process-list timeline"' in html
+    assert "Routed" in html
+    assert "<form" not in html
+    # The session, its user, the request, its events, the membership (may they see it) and
+    # the messages sent: nothing for the forms.
+    assert len(queries.captured_queries) <= 6, "\n".join(
+        q["sql"][:150] for q in queries.captured_queries
+    )

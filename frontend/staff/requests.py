@@ -77,6 +77,14 @@ def _routing(found: ServiceRequest) -> dict[str, Any] | None:
     return None
 
 
+def _timeline(found: ServiceRequest) -> dict[str, Any]:
+    """What the timeline shows (staff/requests/_live.html), also every 10 s on its own."""
+    return {
+        "events": list(found.events.all()),
+        "deliveries": OutboxMessage.objects.filter(request=found).order_by("-id")[:10],
+    }
+
+
 def _context(request: HttpRequest, found: ServiceRequest, **forms: Any) -> dict[str, Any]:
     user = signed_in_staff(request)
     allowed = sorted(TRANSITIONS.get(found.status, frozenset()))
@@ -88,12 +96,11 @@ def _context(request: HttpRequest, found: ServiceRequest, **forms: Any) -> dict[
     context = {
         "swapped_in": is_htmx(request),  # a swapped-in part shows its own confirmation
         "sr": found,
-        "events": list(found.events.all()),
+        **_timeline(found),
         "routing": _routing(found),
         "may_work": can_work_request(user, found),
         "may_note": can_add_note(user, found),
         "may_audit": can_read_request_audit(user, found),
-        "deliveries": OutboxMessage.objects.filter(request=found).order_by("-id")[:10],
         "status_form": status_form,
         "note_form": forms.get("note_form") or f.NoteForm(),
         "assign_form": forms.get("assign_form")
@@ -113,12 +120,9 @@ def _part(found: ServiceRequest, name: str, form: UswdsForm | None) -> dict[str,
 @staff_page()
 def request_page(request: HttpRequest, public_id: str) -> HttpResponse:
     found = _request(request, public_id)
-    return answer(
-        request,
-        page="staff/requests/request.html",
-        partial="staff/requests/_live.html",
-        context=_context(request, found),
-    )
+    if is_htmx(request):  # the timeline refreshing itself: no forms, no other policies
+        return render(request, "staff/requests/_live.html", _timeline(found))
+    return render(request, "staff/requests/request.html", _context(request, found))
 
 
 @require_GET
