@@ -132,3 +132,19 @@ def test_the_rule_is_read_with_the_token_or_the_session_user_not_again(
     assert status == 200
     assert len(reads) == 1
     assert "accounts_user" in reads[0]  # loaded with the session's user
+
+
+def test_a_superuser_without_a_role_counts_as_an_administrator_with_the_rule_preloaded(
+    make_user: Callable[..., User],
+) -> None:
+    root = User.objects.create_superuser("root", password="pw")
+    browser = Client()
+    browser.force_login(root)
+    assert browser.get("/staff/").status_code == 200
+    RoleSecondFactor.objects.create(role=Role.ADMIN)
+    asked = browser.get("/staff/")
+    assert asked.status_code == 302
+    assert "/staff/second-factor/" in asked["Location"]
+    agent = make_user(Role.AGENT)
+    browser.force_login(agent)
+    assert browser.get("/staff/").status_code == 200  # the rule is the admins' only

@@ -13,6 +13,8 @@ class StaffBackend(ModelBackend):
     require the second factor?" in the same query, which every staff page and API call asks."""
 
     def get_user(self, user_id: Any) -> User | None:
-        users = User.objects.annotate(**second_factor_annotations())
-        user = users.filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = User.objects.annotate(**second_factor_annotations()).get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

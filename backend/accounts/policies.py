@@ -24,13 +24,11 @@ def member_of(user: User, department_id: int | None) -> bool:
 # The second-factor rule answered in the query that loads the signed-in person (the session's
 # user, or the API token with its user), so a request does not ask it again: the attributes
 # below are read by second_factor_required and api_token_usable when present.
+# (A superuser without a role, who counts as an administrator, is rare: asked apart.)
 def second_factor_annotations(user_path: str = "") -> dict[str, Exists]:
     prefix = f"{user_path}__" if user_path else ""
-    rules = RoleSecondFactor.objects.filter(required=True)
-    return {
-        "second_factor_for_role": Exists(rules.filter(role=OuterRef(f"{prefix}role"))),
-        "second_factor_for_admins": Exists(rules.filter(role=Role.ADMIN)),
-    }
+    rules = RoleSecondFactor.objects.filter(required=True, role=OuterRef(f"{prefix}role"))
+    return {"second_factor_for_role": Exists(rules)}
 
 
 def token_annotations() -> dict[str, Exists]:
@@ -46,10 +44,8 @@ def second_factor_required(user: User) -> bool:
     role = user.role or (Role.ADMIN if user.is_superuser else "")
     if not role:
         return False
-    known = getattr(
-        user, "second_factor_for_role" if user.role else "second_factor_for_admins", None
-    )
-    if known is not None:
+    known = getattr(user, "second_factor_for_role", None)
+    if known is not None and user.role:
         return bool(known)
     return RoleSecondFactor.objects.filter(role=role, required=True).exists()
 

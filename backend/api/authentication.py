@@ -19,9 +19,10 @@ class SecondFactorTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
         # DRF's lookup, with the second-factor rule and the token's code in the same query.
         tokens = Token.objects.select_related("user").annotate(**token_annotations())
-        token = tokens.filter(key=key).first()
-        if token is None:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        try:
+            token = tokens.get(key=key)
+        except Token.DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         user = token.user
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
