@@ -5,7 +5,9 @@ such a token (or a session verified with a code) is accepted."""
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
@@ -101,3 +103,48 @@ def test_the_api_session_needs_the_code_too(make_user: Callable[..., User]) -> N
     verified = browser.post("/staff/second-factor/", {"token": _code(device), "next": "/staff/"})
     assert verified.status_code == 302
     assert browser.get(SOME_API).status_code == 200
+
+
+def _queries_naming(table: str, run: Callable[[], int]) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        status = run()
+    return status, [q["sql"] for q in queries.captured_queries if table in q["sql"]]
+
+
+def test_the_rule_is_read_with_the_token_or_the_session_user_not_again(
+    make_user: Callable[..., User],
+) -> None:
+    RoleSecondFactor.objects.create(role=Role.SUPERVISOR)
+    supervisor = make_user(Role.SUPERVISOR)
+    device = _with_device(supervisor)
+    login = {"username": supervisor.username, "password": "pw", "otp_token": _code(device)}
+    key = Client().post(TOKEN_URL, login).json()["token"]
+    status, reads = _queries_naming("accounts_rolesecondfactor", lambda: _get(key))
+    assert status == 200
+    assert len(reads) == 1
+    assert "authtoken_token" in reads[0]  # the token, its user, the rule and its code at once
+    agent = make_user(Role.AGENT)
+    browser = Client()
+    browser.force_login(agent)
+    status, reads = _queries_naming(
+        "accounts_rolesecondfactor", lambda: browser.get(SOME_API).status_code
+    )
+    assert status == 200
+    assert len(reads) == 1
+    assert "accounts_user" in reads[0]  # loaded with the session's user
+
+
+def test_a_superuser_without_a_role_counts_as_an_administrator_with_the_rule_preloaded(
+    make_user: Callable[..., User],
+) -> None:
+    root = User.objects.create_superuser("root", password="pw")
+    browser = Client()
+    browser.force_login(root)
+    assert browser.get("/staff/").status_code == 200
+    RoleSecondFactor.objects.create(role=Role.ADMIN)
+    asked = browser.get("/staff/")
+    assert asked.status_code == 302
+    assert "/staff/second-factor/" in asked["Location"]
+    agent = make_user(Role.AGENT)
+    browser.force_login(agent)
+    assert browser.get("/staff/").status_code == 200  # the rule is the admins' only

@@ -236,3 +236,24 @@ def test_the_api_answers_the_lookup(
     assert answer.json()["open_requests"][0]["id"] == request.public_id
     assert client_for(agent).get("/api/v1/callers/").status_code == 400
     assert client_for(None).get("/api/v1/callers/", {"q": "x"}).status_code in (401, 403)
+
+
+def test_the_api_says_when_more_requests_match_than_are_listed(
+    agent: User, pothole: Service, client_for: Callable[[User | None], APIClient]
+) -> None:
+    requests = [make_request(pothole, requester=MARIA) for _ in range(21)]
+    broad = client_for(agent).get("/api/v1/callers/", {"q": "Garcia"}).json()
+    assert broad["more_requests"] is True
+    assert len(broad["open_requests"]) == 20
+    narrow = client_for(agent).get("/api/v1/callers/", {"q": requests[0].public_id}).json()
+    assert narrow["more_requests"] is False
+    assert [r["id"] for r in narrow["open_requests"]] == [requests[0].public_id]
+
+
+def test_the_schema_describes_more_requests(
+    agent: User, client_for: Callable[[User | None], APIClient]
+) -> None:
+    schema = client_for(agent).get("/api/schema/", {"format": "json"}).json()
+    lookup = schema["components"]["schemas"]["CallerLookup"]
+    assert lookup["properties"]["more_requests"]["type"] == "boolean"
+    assert "more_requests" in lookup["required"]

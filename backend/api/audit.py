@@ -93,6 +93,10 @@ class CallerLookupSerializer(serializers.Serializer[Any]):
     open_requests = s.ServiceRequestSerializer(many=True)
     recent_requests = s.ServiceRequestSerializer(many=True)
     open_commitments = CommitmentSerializer(many=True)
+    more_requests = serializers.BooleanField(
+        help_text="More requests match than are listed (the most recent are): narrow the "
+        "search with a first name, a phone number, an email or a reference."
+    )
 
 
 class CallerLookupView(APIView):

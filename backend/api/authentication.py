@@ -12,12 +12,20 @@ from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 
 from accounts.models import User
-from accounts.policies import api_token_usable, second_factor_required
+from accounts.policies import api_token_usable, second_factor_required, token_annotations
 
 
 class SecondFactorTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
-        user, token = super().authenticate_credentials(key)
+        # DRF's lookup, with the second-factor rule and the token's code in the same query.
+        tokens = Token.objects.select_related("user").annotate(**token_annotations())
+        try:
+            token = tokens.get(key=key)
+        except Token.DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        user = token.user
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if not api_token_usable(token):
             raise exceptions.AuthenticationFailed(
                 _("Your role requires the second factor: get a new token with a code (otp_token).")

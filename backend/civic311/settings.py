@@ -488,7 +488,8 @@ REST_FRAMEWORK["NUM_PROXIES"] = CIVIC311_TRUSTED_PROXIES
 # of every login (admin, /api/v1/auth/token/, any LoginView) for the cool-off time.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the session's user with its second-factor rule.
+    "accounts.backends.StaffBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("CIVIC311_LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("CIVIC311_LOGIN_COOLOFF_MINUTES", 15))

@@ -10,10 +10,13 @@ import gc  # noqa: E402
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
-application = get_wsgi_application()
+from civic311.warmup import warm_up  # noqa: E402
 
-# Django, the libraries and the URL configuration live as long as the process: out of the
-# collector's way, its full passes walk only what came later (a full pass over them stalled
-# a worker for 100-200 ms in the middle of a request).
+application = get_wsgi_application()
+warm_up()
+
+# Django, the libraries, the URLs and the compiled templates live as long as the process:
+# out of the collector's way, its full passes walk only what came later (a full pass over
+# them stalled a worker for 100-200 ms in the middle of a request).
 gc.collect()
 gc.freeze()

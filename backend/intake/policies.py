@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Role, User
+from accounts.policies import member_of
 from intake.models import ServiceRequest
 
 CREATORS = {Role.AGENT, Role.DEPARTMENT_STAFF, Role.SUPERVISOR, Role.ADMIN}
@@ -10,7 +11,7 @@ READERS_OF_EVERY_REQUEST = {Role.AGENT, Role.QA_REVIEWER, Role.QA_ADMIN, Role.AD
 
 
 def _owns(user: User, service_request: ServiceRequest) -> bool:
-    return user.departments.filter(pk=service_request.department_id).exists()
+    return member_of(user, service_request.department_id)
 
 
 def can_view_request(user: User, service_request: ServiceRequest) -> bool:
@@ -43,7 +44,7 @@ def can_follow_for_caller(user: User) -> bool:
 
 def works_for(user: User, department_id: int) -> bool:
     """Admins, and staff and supervisors of that department: who may work its queue."""
-    return user.is_city_admin or user.departments.filter(pk=department_id).exists()
+    return user.is_city_admin or member_of(user, department_id)
 
 
 def can_override_transfer(user: User) -> bool:

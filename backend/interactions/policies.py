@@ -3,6 +3,7 @@
 from django.db.models import Q
 
 from accounts.models import Role, User
+from accounts.policies import member_of
 from interactions.models import Commitment, Interaction
 
 CALL_TAKERS = {Role.AGENT, Role.DEPARTMENT_STAFF, Role.SUPERVISOR}
@@ -45,5 +46,5 @@ def can_resolve_commitment(user: User, commitment: Commitment) -> bool:
     return (
         user.role == Role.SUPERVISOR
         and commitment.department_id is not None
-        and user.departments.filter(pk=commitment.department_id).exists()
+        and member_of(user, commitment.department_id)
     )

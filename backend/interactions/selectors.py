@@ -149,11 +149,20 @@ def _caller_branches(query: str) -> tuple[list[_Branch], tuple[str, ...], str | 
     return [_Branch(exact), *others], tuple(searched), key
 
 
-def _matching_ids(
+@dataclass(frozen=True)
+class _Match:
+    pk: int
+    branch: int
+    status: str
+    created_at: datetime
+
+
+def _matching(
     requests: QuerySet[ServiceRequest], branches: list[_Branch], limit: int
-) -> tuple[set[int], bool]:
-    """Ids of matching open requests and recent closed ones, every branch bounded, and
-    whether a prefix branch was cut short (better matches may be left unread)."""
+) -> tuple[list[_Match], bool]:
+    """Matching open requests and recent closed ones (id, status, date: the whole rows are
+    read only for those listed), every branch bounded, and whether a prefix branch was cut
+    short (better matches may be left unread)."""
     since = timezone.now() - timedelta(days=RECENT_DAYS)
     windows = [Q(status__in=OPEN_STATUSES), Q(status__in=CLOSED_STATUSES, created_at__gte=since)]
     parts = []
@@ -163,16 +172,18 @@ def _matching_ids(
             # A prefix is read in its index's order, unsorted: any PREFIX_CAP of its matches.
             found = found.order_by() if branch.prefix else found.order_by(*NEWEST_FIRST)
             cap = PREFIX_CAP if branch.prefix else limit + 1
-            parts.append(found.annotate(branch=Value(n)).values_list("id", "branch")[:cap])
+            found = found.annotate(branch=Value(n))
+            parts.append(found.values_list("id", "branch", "status", "created_at")[:cap])
     rows = list(parts[0].union(*parts[1:], all=True))
-    per_branch = Counter(n for _id, n in rows)
+    per_branch = Counter(n for _id, n, _status, _at in rows)
     capped = any(b.prefix and per_branch[n] >= PREFIX_CAP for n, b in enumerate(branches))
-    return {pk for pk, _n in rows}, capped
+    unique = {pk: _Match(pk, n, status, at) for pk, n, status, at in rows}
+    return list(unique.values()), capped
 
 
-def _newest(requests: list[ServiceRequest], limit: int) -> tuple[list[ServiceRequest], bool]:
-    ordered = sorted(requests, key=lambda r: (r.created_at, r.pk), reverse=True)
-    return ordered[:limit], len(ordered) > limit
+def _newest(matches: list[_Match], limit: int) -> tuple[list[int], bool]:
+    ordered = sorted(matches, key=lambda m: (m.created_at, m.pk), reverse=True)
+    return [m.pk for m in ordered[:limit]], len(ordered) > limit
 
 
 def _callers(requests: Sequence[ServiceRequest], calls: list[Interaction]) -> list[Caller]:
@@ -195,10 +206,13 @@ def caller_lookup(*, user: User, query: str, limit: int = 20) -> CallerLookup:
     visible = service_requests_visible_to(user).alias(
         requester_phone_key=PhoneKey("requester_phone")
     )
-    ids, capped = _matching_ids(visible, branches, limit)
-    rows = list(visible.filter(pk__in=ids)) if ids else []
-    open_requests, more_open = _newest([r for r in rows if r.status in OPEN_STATUSES], limit)
-    recent, more_recent = _newest([r for r in rows if r.status in CLOSED_STATUSES], limit)
+    matches, capped = _matching(visible, branches, limit)
+    open_ids, more_open = _newest([m for m in matches if m.status in OPEN_STATUSES], limit)
+    recent_ids, more_recent = _newest([m for m in matches if m.status in CLOSED_STATUSES], limit)
+    listed = [*open_ids, *recent_ids]
+    by_id = {r.pk: r for r in visible.filter(pk__in=listed)} if listed else {}
+    open_requests = [by_id[pk] for pk in open_ids if pk in by_id]
+    recent = [by_id[pk] for pk in recent_ids if pk in by_id]
     calls: list[Interaction] = []
     if key is not None:
         calls = list(

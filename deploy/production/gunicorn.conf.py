@@ -26,9 +26,9 @@ control_socket = os.environ.get(
 )
 
 # Load the application in the master, once: workers fork with Django set up, the URLs,
-# serializers and templates imported. Each worker then builds what needs its own database
-# connection (the routing engine and its directory) before taking its first request, which
-# otherwise paid about 5 s for it.
+# serializers imported and the templates compiled (civic311.warmup). Each worker then builds
+# what needs its own database connection (the routing engine and its directory) before
+# taking its first request, which otherwise paid about 5 s for it.
 preload_app = True
 
 

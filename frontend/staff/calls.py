@@ -1,6 +1,7 @@
 """The agent's call screen: find the caller, walk the call step by step (C1, C3, C2, C7, C11)
 with the script prompts, courtesy hints while typing, and the agent's promises due today."""
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import User
 from core.errors import InvalidInput
 from frontend.access import signed_in_staff, staff_page
 from frontend.forms import UswdsForm
@@ -138,13 +140,19 @@ def _step_answer(
     )
 
 
-def _run(
-    request: HttpRequest, call: Interaction, form: UswdsForm, name: str, action: Any
+# What a step does with the validated form: the domain service, and what the walk shows next.
+StepAction = Callable[[Interaction, User, dict[str, Any]], Any]
+
+
+def _step(
+    request: HttpRequest, call_id: UUID, form: UswdsForm, name: str, action: StepAction
 ) -> HttpResponse:
-    """Validate the form's shape, run the domain step, and show the walk with any errors."""
+    """Every step of the walk: the agent's own call, the form's shape, the domain step, and
+    the walk shown again (with the form's errors, as 422, when it was refused)."""
+    call, agent = _my_call(request, call_id), signed_in_staff(request)
     if form.is_valid():
         try:
-            result = action(form.cleaned_data)
+            result = action(call, agent, form.cleaned_data)
         except InvalidInput as error:
             show_errors(form, error)
         else:
@@ -152,30 +160,37 @@ def _run(
     return _step_answer(request, call, status=422, **{name: form})
 
 
-@require_POST
-@staff_page(can_log_calls)
-def caller(request: HttpRequest, call_id: UUID) -> HttpResponse:
-    call, agent = _my_call(request, call_id), signed_in_staff(request)
-    return _run(
-        request,
-        call,
-        f.CallerForm(request.POST),
-        "caller_form",
-        lambda data: services.call_record_caller(call=call, agent=agent, **data),
-    )
+def _walk_step(
+    form: type[UswdsForm], name: str, service: Callable[..., Any]
+) -> Callable[[HttpRequest, UUID], HttpResponse]:
+    """A step that is one domain service taking the form's fields as they are."""
+
+    @require_POST
+    @staff_page(can_log_calls)
+    def view(request: HttpRequest, call_id: UUID) -> HttpResponse:
+        def run(call: Interaction, agent: User, data: dict[str, Any]) -> Any:
+            return service(call=call, agent=agent, **data)
+
+        return _step(request, call_id, form(request.POST), name, run)
+
+    return view
+
+
+caller = _walk_step(f.CallerForm, "caller_form", services.call_record_caller)
+message = _walk_step(f.MessageForm, "message_form", services.call_take_message)
+end = _walk_step(f.EndForm, "end_form", services.call_end)
+
+
+def _suggest(call: Interaction, agent: User, data: dict[str, Any]) -> dict[str, Any]:
+    done = services.call_record_problem(call=call, agent=agent, **data)
+    words = done.caller_words + "\n" + done.paraphrase
+    return {"suggestions": service_suggestions(description=words)}
 
 
 @require_POST
 @staff_page(can_log_calls)
 def problem(request: HttpRequest, call_id: UUID) -> HttpResponse:
-    call, agent = _my_call(request, call_id), signed_in_staff(request)
-
-    def record(data: dict[str, Any]) -> dict[str, Any]:
-        done = services.call_record_problem(call=call, agent=agent, **data)
-        words = done.caller_words + "\n" + done.paraphrase
-        return {"suggestions": service_suggestions(description=words)}
-
-    return _run(request, call, f.ProblemForm(request.POST), "problem_form", record)
+    return _step(request, call_id, f.ProblemForm(request.POST), "problem_form", _suggest)
 
 
 def _location(data: dict[str, Any]) -> Location:
@@ -186,10 +201,9 @@ def _location(data: dict[str, Any]) -> Location:
 @staff_page(can_log_calls)
 def duplicates(request: HttpRequest, call_id: UUID) -> HttpResponse:
     """The duplicate check before opening a request: open ones nearby, on a list and a map."""
-    call, agent = _my_call(request, call_id), signed_in_staff(request)
     form = f.CallRequestForm(request.POST)
 
-    def check(data: dict[str, Any]) -> dict[str, Any]:
+    def check(call: Interaction, agent: User, data: dict[str, Any]) -> dict[str, Any]:
         point = _location(data).point
         if point is None:
             raise InvalidInput.field("lat", _("Place the problem on the map to check."))
@@ -203,17 +217,15 @@ def duplicates(request: HttpRequest, call_id: UUID) -> HttpResponse:
             "service_attributes": _questions(data["service"], request),
         }
 
-    return _run(request, call, form, "request_form", check)
+    return _step(request, call_id, form, "request_form", check)
 
 
 @require_POST
 @staff_page(can_log_calls)
 def open_request(request: HttpRequest, call_id: UUID) -> HttpResponse:
-    call, agent = _my_call(request, call_id), signed_in_staff(request)
-
     form = f.CallRequestForm(request.POST)
 
-    def create(data: dict[str, Any]) -> None:
+    def create(call: Interaction, agent: User, data: dict[str, Any]) -> None:
         command = IntakeCommand(
             service=data["service"],
             channel=Channel.PHONE,
@@ -224,12 +236,12 @@ def open_request(request: HttpRequest, call_id: UUID) -> HttpResponse:
         )
         services.call_create_request(call=call, agent=agent, command=command)
 
-    response = _run(request, call, form, "request_form", create)
+    response = _step(request, call_id, form, "request_form", create)
     if response.status_code == 422 and form.is_valid():
         # Ask the service's questions again, with the answers given, next to the errors.
         return _step_answer(
             request,
-            call,
+            _my_call(request, call_id),
             status=422,
             request_form=form,
             checked=True,
@@ -266,11 +278,12 @@ def _questions(service: Service, request: HttpRequest) -> list[dict[str, Any]]:
 @staff_page(can_log_calls)
 def follow(request: HttpRequest, call_id: UUID, public_id: str) -> HttpResponse:
     """The caller's problem is already reported: the call links to it and they follow it."""
-    call, agent = _my_call(request, call_id), signed_in_staff(request)
     existing = get_object_or_404(ServiceRequest, public_id=public_id)
-    ensure(can_view_request(agent, existing), _("This request is not yours to see."))
+    ensure(
+        can_view_request(signed_in_staff(request), existing), _("This request is not yours to see.")
+    )
 
-    def link(data: dict[str, Any]) -> None:
+    def link(call: Interaction, agent: User, data: dict[str, Any]) -> None:
         services.call_link_request(call=call, agent=agent, service_request=existing)
         service_request_follow(
             service_request=existing,
@@ -280,33 +293,7 @@ def follow(request: HttpRequest, call_id: UUID, public_id: str) -> HttpResponse:
             language=call.language,
         )
 
-    return _run(request, call, f.FollowForm(request.POST), "follow_form", link)
-
-
-@require_POST
-@staff_page(can_log_calls)
-def message(request: HttpRequest, call_id: UUID) -> HttpResponse:
-    call, agent = _my_call(request, call_id), signed_in_staff(request)
-    return _run(
-        request,
-        call,
-        f.MessageForm(request.POST),
-        "message_form",
-        lambda data: services.call_take_message(call=call, agent=agent, **data),
-    )
-
-
-@require_POST
-@staff_page(can_log_calls)
-def end(request: HttpRequest, call_id: UUID) -> HttpResponse:
-    call, agent = _my_call(request, call_id), signed_in_staff(request)
-    return _run(
-        request,
-        call,
-        f.EndForm(request.POST),
-        "end_form",
-        lambda data: services.call_end(call=call, agent=agent, **data),
-    )
+    return _step(request, call_id, f.FollowForm(request.POST), "follow_form", link)
 
 
 @require_POST

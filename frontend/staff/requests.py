@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import ChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,23 +21,42 @@ from accounts.models import User
 from audit.policies import can_read_request_audit
 from core.errors import InvalidInput
 from frontend.access import signed_in_staff, staff_page
+from frontend.forms import UswdsForm
 from frontend.staff import forms as f
 from frontend.staff.common import answer, is_htmx, show_errors
 from intake import services
 from intake.models import EventKind, ServiceRequest
-from intake.policies import can_add_note, can_view_request, can_work_request
+from intake.policies import can_add_note, can_view_request, can_work_request, ensure
 from intake.selectors import service_request_with_timeline
 from intake.statuses import TRANSITIONS, Status
 from notifications.models import OutboxMessage
 
-ACTION_FORMS = (
-    "status_form",
-    "note_form",
-    "assign_form",
-    "transfer_form",
-    "promise_form",
-    "duplicate_form",
-)
+
+@dataclass(frozen=True)
+class OnDemand:
+    """A rarer action's form: the page shows its heading as a link, and the form is rendered
+    when asked for (htmx swaps it in; without scripts the link opens the page with it)."""
+
+    heading: Promise
+    button: Promise
+    form: Callable[[ServiceRequest], UswdsForm]
+
+
+ON_DEMAND = {
+    "transfer": OnDemand(
+        gettext_lazy("Transfer to another department"),
+        gettext_lazy("Transfer"),
+        lambda sr: f.TransferForm(),
+    ),
+    "promise": OnDemand(
+        gettext_lazy("New promised date (C7)"),
+        gettext_lazy("Save the new date"),
+        lambda sr: f.PromiseForm(),
+    ),
+    "duplicate": OnDemand(
+        gettext_lazy("Merge as a duplicate"), gettext_lazy("Merge"), lambda sr: f.DuplicateForm()
+    ),
+}
 
 
 def _request(request: HttpRequest, public_id: str) -> ServiceRequest:
@@ -58,6 +77,14 @@ def _routing(found: ServiceRequest) -> dict[str, Any] | None:
     return None
 
 
+def _timeline(found: ServiceRequest) -> dict[str, Any]:
+    """What the timeline shows (staff/requests/_live.html), also every 10 s on its own."""
+    return {
+        "events": list(found.events.all()),
+        "deliveries": OutboxMessage.objects.filter(request=found).order_by("-id")[:10],
+    }
+
+
 def _context(request: HttpRequest, found: ServiceRequest, **forms: Any) -> dict[str, Any]:
     user = signed_in_staff(request)
     allowed = sorted(TRANSITIONS.get(found.status, frozenset()))
@@ -69,32 +96,52 @@ def _context(request: HttpRequest, found: ServiceRequest, **forms: Any) -> dict[
     context = {
         "swapped_in": is_htmx(request),  # a swapped-in part shows its own confirmation
         "sr": found,
-        "events": list(found.events.all()),
+        **_timeline(found),
         "routing": _routing(found),
         "may_work": can_work_request(user, found),
         "may_note": can_add_note(user, found),
         "may_audit": can_read_request_audit(user, found),
-        "deliveries": OutboxMessage.objects.filter(request=found).order_by("-id")[:10],
         "status_form": status_form,
         "note_form": forms.get("note_form") or f.NoteForm(),
         "assign_form": forms.get("assign_form")
         or f.AssignForm(department=found.department, initial={"assignee": found.assignee}),
-        "transfer_form": forms.get("transfer_form") or f.TransferForm(),
-        "promise_form": forms.get("promise_form") or f.PromiseForm(),
-        "duplicate_form": forms.get("duplicate_form") or f.DuplicateForm(),
+        "on_demand": [_part(found, name, forms.get(f"{name}_form")) for name in ON_DEMAND],
     }
     return context
+
+
+def _part(found: ServiceRequest, name: str, form: UswdsForm | None) -> dict[str, Any]:
+    """One on-demand section: its form only when it was opened or posted with errors."""
+    chosen = ON_DEMAND[name]
+    return {"name": name, "heading": chosen.heading, "button": chosen.button, "form": form}
 
 
 @require_GET
 @staff_page()
 def request_page(request: HttpRequest, public_id: str) -> HttpResponse:
     found = _request(request, public_id)
-    return answer(
-        request,
-        page="staff/requests/request.html",
-        partial="staff/requests/_live.html",
-        context=_context(request, found),
+    if is_htmx(request):  # the timeline refreshing itself: no forms, no other policies
+        return render(request, "staff/requests/_live.html", _timeline(found))
+    return render(request, "staff/requests/request.html", _context(request, found))
+
+
+@require_GET
+@staff_page()
+def action_form(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
+    """A rarer action's form, opened from its heading: the section for htmx, or the whole
+    page with that form open (the link works without scripts)."""
+    chosen = ON_DEMAND.get(action)
+    if chosen is None:
+        raise Http404
+    found = _request(request, public_id)
+    ensure(can_work_request(signed_in_staff(request), found), _("This request is not yours."))
+    form = chosen.form(found)
+    form.fields[next(iter(form.fields))].widget.attrs["autofocus"] = True  # typing goes there
+    if is_htmx(request):
+        context = {"sr": found, "part": _part(found, action, form)}
+        return render(request, "staff/requests/_on_demand.html", context)
+    return render(
+        request, "staff/requests/request.html", _context(request, found, **{f"{action}_form": form})
     )
 
 

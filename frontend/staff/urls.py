@@ -23,6 +23,11 @@ urlpatterns = [
     path("queues/<slug:department>/bulk-status/", queues.bulk_status, name="bulk-status"),
     path("requests/<str:public_id>/", requests.request_page, name="request"),
     path("requests/<str:public_id>/<slug:action>/", requests.act, name="request-act"),
+    path(
+        "requests/<str:public_id>/forms/<slug:action>/",
+        requests.action_form,
+        name="request-form",
+    ),
     path("supervise/", supervisors.attention, name="supervise"),
     path("supervise/performance/", supervisors.performance, name="performance"),
     path("supervise/performance.csv", supervisors.performance_csv, name="performance-csv"),

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 
 from accounts.models import User
+from accounts.policies import member_departments
 from frontend.staff.script import reworded as reword
 from intake.policies import can_override_transfer
 from interactions.policies import can_log_calls
@@ -35,6 +36,6 @@ def console_nav(user: Any) -> dict[str, Any]:
         return {}
     return {
         "calls": can_log_calls(user),
-        "queues": list(user.departments.order_by("name")[:4]),
+        "queues": member_departments(user)[:4],
         "supervise": can_override_transfer(user),
     }

@@ -197,7 +197,10 @@ def test_streets_claims_next_rewords_a_note_and_transfers_to_parks(
     assert note.note == reworded
 
     page.goto(f"{url}/staff/requests/{other.public_id}/")
-    page.focus("#id_department")
+    press(page, "#transfer-h a")  # the rarer forms open on demand, in place
+    page.wait_for_selector("#id_department:focus")
+    assert_accessible(page, label="transfer form opened")
+    screenshot(page, "staff-request-transfer-open")
     page.select_option("#id_department", "parks")
     type_into(page, "#id_reason", "The hole is on the park path: Parks maintains it.")
     press(page, "form[action$='/transfer/'] button[type=submit]")
@@ -334,3 +337,25 @@ def test_second_factor_set_up_shows_the_qr_code_and_passes_axe(
     assert page.locator("code.otp-secret").inner_text().strip()
     assert_accessible(page, label="second factor set-up")
     screenshot(page, "staff-second-factor-set-up")
+
+
+def test_request_page_on_a_phone_opens_a_rarer_form_in_place(
+    live_server: Any,
+    phone_page: Page,
+    make_user: Callable[..., User],
+    pothole: Service,
+    streets: Department,
+) -> None:
+    page, url = phone_page, live_server.url
+    request = make_request(pothole, address="3 Elm St")
+    keyboard_sign_in(page, url, make_user(Role.DEPARTMENT_STAFF, [streets]))
+    page.goto(f"{url}/staff/requests/{request.public_id}/")
+    assert page.locator("#id_duplicate_of").count() == 0
+    screenshot(page, "staff-request")
+    press(page, "#duplicate-h a")
+    page.wait_for_selector("#id_duplicate_of:focus")
+    assert_accessible(page, label="merge form opened")
+    screenshot(page, "staff-request-merge-open")
+    type_into(page, "#id_duplicate_of", "26-000000")
+    press(page, "form[action$='/duplicate/'] button[type=submit]")
+    page.wait_for_selector("text=No request with this reference.")
