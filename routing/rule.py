@@ -139,6 +139,19 @@ class Rule:
             self._ranked = self._rank()
         return self._total * decay_factor(self.half_life_days, self.last_at, at)
 
+    def standing(self, at: float | None) -> tuple[list[tuple[str, float]], float]:
+        """`ranked_targets` and `evidence` at once, the decay computed once: a unit vote asks
+        both of every matching rule."""
+        ranked = self._ranked
+        if ranked is None:
+            ranked = self._ranked = self._rank()
+        support = self._total
+        if self.half_life_days:
+            support *= decay_factor(self.half_life_days, self.last_at, at)
+        if ranked and self.source != "manual" and support < self.min_support:
+            return [], support
+        return ranked, support
+
     def weight_at(self, target: str, at: float | None) -> float:
         return self.outcomes.get(target, 0.0) * decay_factor(self.half_life_days, self.last_at, at)
 

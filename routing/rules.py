@@ -22,8 +22,9 @@ that also creates new rules when an unseen combination is confirmed by a transfe
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -69,13 +70,31 @@ class Match:
     agreeing: int = 0
 
 
+class _Lookup(dict[str, str]):
+    """A request's features to look rules up by: an absent feature reads as `_ABSENT`."""
+
+    __slots__ = ()
+
+    def __missing__(self, name: str) -> str:
+        return _ABSENT
+
+
 class _Group:
-    __slots__ = ("by_key", "priority", "signature")
+    __slots__ = ("by_key", "key_of", "priority", "signature")
 
     def __init__(self, priority: int, signature: tuple[str, ...]) -> None:
         self.priority = priority
         self.signature = signature
         self.by_key: dict[tuple[str, ...], Rule] = {}
+        # A request's key in `by_key`, read in C (`itemgetter`) where it can be.
+        self.key_of: Callable[[_Lookup], tuple[str, ...]]
+        if len(signature) > 1:
+            self.key_of = itemgetter(*signature)
+        elif signature:
+            name = signature[0]
+            self.key_of = lambda lookup: (lookup[name],)
+        else:
+            self.key_of = lambda _lookup: ()
 
 
 class RuleSet:
@@ -104,6 +123,7 @@ class RuleSet:
         self._groups: dict[Scope, list[_Group]] = {"owner": [], "unit": []}
         self._group_index: dict[tuple[Scope, int, tuple[str, ...]], _Group] = {}
         self.shadowed: list[tuple[Rule, Rule]] = []
+        self._department_values: dict[str, str] = {}
         # Non-empty when the city's units are decided by a vote of the matching families.
         self.vote_weights = {
             f.name: f.vote_weight for f in self.families if f.scope == "unit" and f.vote_weight > 0
@@ -155,18 +175,33 @@ class RuleSet:
         self, scope: Scope, features: Features, *, department: str = "", at: float | None = None
     ) -> tuple[Rule, str] | None:
         """The deciding rule and its target, as `first` finds them, with nothing else."""
+        lookup = _Lookup(features)
+        if department or (scope == "unit" and self.vote_weights):
+            lookup["department"] = self._department_value(department)
         if scope == "unit" and self.vote_weights:
-            written, says, voters = self._says(features, department, at)
+            written, says, voters = self._says(lookup, at)
             if written is not None:
                 return written.rule, written.target
             if voters:
                 target = tally(says)[0][0]
-                return _leaders(voters, says, target)[0], target
-        for rule in self.matches(scope, features, department=department):
-            ranked = rule.ranked_targets(at)
-            if ranked:
-                return rule, ranked[0][0]
+                return _leader(voters, says, target), target
+            if not department:
+                lookup = _Lookup(features)  # as `matches` reads them
+        # `matches`, inlined: this runs for every request scored in bulk.
+        for group in self._groups[scope]:
+            rule = group.by_key.get(group.key_of(lookup))
+            if rule is not None:
+                ranked = rule.ranked_targets(at)
+                if ranked:
+                    return rule, ranked[0][0]
         return None
+
+    def _department_value(self, department: str) -> str:
+        """The department as a feature value, normalised once per department."""
+        value = self._department_values.get(department)
+        if value is None:
+            value = self._department_values[department] = norm(department)
+        return value
 
     def first(
         self,
@@ -214,28 +249,29 @@ class RuleSet:
         return winner, later
 
     def _says(
-        self, features: Features, department: str, at: float | None
+        self, lookup: _Lookup, at: float | None
     ) -> tuple[Match | None, list[Say], list[Rule]]:
         """A unit rule written by a person that decides alone, else what each matching
-        learned rule of a voting family says, and the rules that said it."""
+        learned rule of a voting family says, and the rules that said it. `lookup` holds the
+        request's features and its department."""
         says: list[Say] = []
         voters: list[Rule] = []
         weights = self.vote_weights
-        lookup: dict[str, str] = {**features, "department": norm(department)}
         # `matches`, inlined: this runs for every request of a voting city.
         for group in self._groups["unit"]:
-            key = tuple([lookup.get(name, _ABSENT) for name in group.signature])
-            rule = group.by_key.get(key)
+            rule = group.by_key.get(group.key_of(lookup))
             if rule is None:
                 continue
-            ranked = rule.ranked_targets(at)
-            if not ranked:
-                continue
-            if rule.source == "manual" and not voters:
-                return Match(rule=rule, target=ranked[0][0], share=1.0, others=()), [], []
             weight = weights.get(rule.family, 0.0)
-            if weight > 0:
-                says.append((weight, ranked, rule.evidence(at)))
+            if rule.source == "manual":
+                if not voters:
+                    target = rule.ranked_targets(at)[0][0]
+                    return Match(rule=rule, target=target, share=1.0, others=()), [], []
+            elif weight <= 0:
+                continue  # a learned rule of a family that does not vote
+            ranked, evidence = rule.standing(at)
+            if ranked and weight > 0:
+                says.append((weight, ranked, evidence))
                 voters.append(rule)
         return None, says, voters
 
@@ -244,7 +280,9 @@ class RuleSet:
     ) -> tuple[Match | None, list[Match]]:
         """The unit by a vote of the matching learned rules; a rule a person wrote decides
         alone, and with no family allowed to vote the order decides."""
-        written, says, voters = self._says(features, department, at)
+        lookup = _Lookup(features)
+        lookup["department"] = self._department_value(department)
+        written, says, voters = self._says(lookup, at)
         if written is not None:
             return written, []
         if not voters:
@@ -252,9 +290,8 @@ class RuleSet:
         ordered = tally(says)
         total = sum(weight for _, weight in ordered)
         target = ordered[0][0]
-        leaders = _leaders(voters, says, target)
         match = Match(
-            rule=leaders[0],
+            rule=_leader(voters, says, target),
             target=target,
             share=ordered[0][1] / total,
             others=tuple((t, w / total) for t, w in ordered[1:]),
@@ -419,9 +456,11 @@ class RuleSet:
             return cls.from_dict(json.load(handle))
 
 
-def _leaders(voters: list[Rule], says: list[Say], target: str) -> list[Rule]:
-    """The voters whose own leader is the winner (most specific first), else all of them."""
-    return [r for r, say in zip(voters, says, strict=True) if say[1][0][0] == target] or voters
+def _leader(voters: list[Rule], says: list[Say], target: str) -> Rule:
+    """The first voter (the most specific) whose own leader is the winner, else the first."""
+    return next(
+        (rule for rule, say in zip(voters, says, strict=True) if say[1][0][0] == target), voters[0]
+    )
 
 
 def _leads(rule: Rule, department: str, at: float | None) -> bool:
