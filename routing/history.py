@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from routing.bulk import collector_paused
 from routing.model import Owner, RoutingInput
 
 REQUIRED_COLUMNS = frozenset({"created_at", "service", "department"})
@@ -33,7 +34,8 @@ def _float(text: str | None) -> float | None:
 
 def read_history(path: Path) -> list[HistoricalRequest]:
     """All rows, oldest first; rows without a time or a department are skipped."""
-    return sorted(_rows(path), key=lambda row: row.request.received_at)
+    with collector_paused():
+        return sorted(_rows(path), key=lambda row: row.request.received_at)
 
 
 def _rows(path: Path) -> Iterator[HistoricalRequest]:

@@ -177,7 +177,9 @@ class Rule:
         total = self._total = self.support
         if total <= 0:
             return []
-        ranked = sorted(self.outcomes.items(), key=lambda item: (-item[1], item[0]))
+        ranked = list(self.outcomes.items())
+        if len(ranked) > 1:
+            ranked.sort(key=_heaviest_first)
         if ranked[0][1] / total < self.min_purity:
             return []
         return [(target, weight / total) for target, weight in ranked]
@@ -200,7 +202,7 @@ class Rule:
                 data["unit"] = self.unit
         else:
             data["family"] = self.family
-            ranked = sorted(self.outcomes.items(), key=lambda item: (-item[1], item[0]))
+            ranked = sorted(self.outcomes.items(), key=_heaviest_first)
             data["outcomes"] = {name: _compact(weight) for name, weight in ranked}
             data["min_support"] = _compact(self.min_support)
             data["min_purity"] = self.min_purity
@@ -242,6 +244,10 @@ class Rule:
             if scope == "unit" and not (rule.unit and "department" in conditions):
                 raise ValueError(f"rule {rule.id!r}: a unit rule needs a unit and a department")
         return rule
+
+
+def _heaviest_first(item: tuple[str, float]) -> tuple[float, str]:
+    return -item[1], item[0]
 
 
 def _compact(value: float) -> float | int:

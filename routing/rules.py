@@ -80,12 +80,15 @@ class _Lookup(dict[str, str]):
 
 
 class _Group:
-    __slots__ = ("by_key", "key_of", "priority", "signature")
+    __slots__ = ("by_key", "key_of", "priority", "signature", "votes")
 
     def __init__(self, priority: int, signature: tuple[str, ...]) -> None:
         self.priority = priority
         self.signature = signature
         self.by_key: dict[tuple[str, ...], Rule] = {}
+        # Whether a unit vote need look here: a rule written by a person, or a learned rule
+        # of a family with a vote.
+        self.votes = False
         # A request's key in `by_key`, read in C (`itemgetter`) where it can be.
         self.key_of: Callable[[_Lookup], tuple[str, ...]]
         if len(signature) > 1:
@@ -152,6 +155,8 @@ class RuleSet:
             self.shadowed.append((existing, rule))
         else:
             group.by_key[key] = rule
+            if rule.source == "manual" or self.vote_weights.get(rule.family, 0.0) > 0:
+                group.votes = True
         self.rules.append(rule)
 
     # --- matching ---
@@ -259,6 +264,8 @@ class RuleSet:
         weights = self.vote_weights
         # `matches`, inlined: this runs for every request of a voting city.
         for group in self._groups["unit"]:
+            if not group.votes:
+                continue
             rule = group.by_key.get(group.key_of(lookup))
             if rule is None:
                 continue
