@@ -22,13 +22,13 @@ that also creates new rules when an unseen combination is confirmed by a transfe
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from routing.features import Features, norm
+from routing.groups import Lookup, RuleGroup
 from routing.proposals import ADOPTED_FAMILY, Proposal, candidate_conditions, never_owned
 from routing.rule import (
     MANUAL_PRIORITY,
@@ -41,7 +41,7 @@ from routing.rule import (
     moment,
 )
 from routing.text import TextModel
-from routing.voting import Say, tally
+from routing.voting import Say, leader, tally
 
 __all__ = [
     "MANUAL_PRIORITY",
@@ -56,8 +56,6 @@ __all__ = [
     "moment",
 ]
 FORMAT_VERSION = 1
-# No feature has this value: a missing feature never matches a rule.
-_ABSENT = "\x00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,36 +66,6 @@ class Match:
     others: tuple[tuple[str, float], ...]
     # Learned unit rules whose leader is the target, when the unit was decided by a vote.
     agreeing: int = 0
-
-
-class _Lookup(dict[str, str]):
-    """A request's features to look rules up by: an absent feature reads as `_ABSENT`."""
-
-    __slots__ = ()
-
-    def __missing__(self, name: str) -> str:
-        return _ABSENT
-
-
-class _Group:
-    __slots__ = ("by_key", "key_of", "priority", "signature", "votes")
-
-    def __init__(self, priority: int, signature: tuple[str, ...]) -> None:
-        self.priority = priority
-        self.signature = signature
-        self.by_key: dict[tuple[str, ...], Rule] = {}
-        # Whether a unit vote need look here: a rule written by a person, or a learned rule
-        # of a family with a vote.
-        self.votes = False
-        # A request's key in `by_key`, read in C (`itemgetter`) where it can be.
-        self.key_of: Callable[[_Lookup], tuple[str, ...]]
-        if len(signature) > 1:
-            self.key_of = itemgetter(*signature)
-        elif signature:
-            name = signature[0]
-            self.key_of = lambda lookup: (lookup[name],)
-        else:
-            self.key_of = lambda _lookup: ()
 
 
 class RuleSet:
@@ -123,8 +91,8 @@ class RuleSet:
         self.cell_sizes = tuple(cell_sizes)
         self.metadata = dict(metadata or {})
         self.rules: list[Rule] = []
-        self._groups: dict[Scope, list[_Group]] = {"owner": [], "unit": []}
-        self._group_index: dict[tuple[Scope, int, tuple[str, ...]], _Group] = {}
+        self._groups: dict[Scope, list[RuleGroup]] = {"owner": [], "unit": []}
+        self._group_index: dict[tuple[Scope, int, tuple[str, ...]], RuleGroup] = {}
         self.shadowed: list[tuple[Rule, Rule]] = []
         self._department_values: dict[str, str] = {}
         # Non-empty when the city's units are decided by a vote of the matching families.
@@ -143,7 +111,7 @@ class RuleSet:
         group_key = (rule.scope, rule.priority, rule.signature)
         group = self._group_index.get(group_key)
         if group is None:
-            group = _Group(rule.priority, rule.signature)
+            group = RuleGroup(rule.priority, rule.signature)
             self._group_index[group_key] = group
             groups = self._groups[rule.scope]
             groups.append(group)
@@ -180,7 +148,7 @@ class RuleSet:
         self, scope: Scope, features: Features, *, department: str = "", at: float | None = None
     ) -> tuple[Rule, str] | None:
         """The deciding rule and its target, as `first` finds them, with nothing else."""
-        lookup = _Lookup(features)
+        lookup = Lookup(features)
         if department or (scope == "unit" and self.vote_weights):
             lookup["department"] = self._department_value(department)
         if scope == "unit" and self.vote_weights:
@@ -189,9 +157,9 @@ class RuleSet:
                 return written.rule, written.target
             if voters:
                 target = tally(says)[0][0]
-                return _leader(voters, says, target), target
+                return leader(voters, says, target), target
             if not department:
-                lookup = _Lookup(features)  # as `matches` reads them
+                lookup = Lookup(features)  # as `matches` reads them
         # `matches`, inlined: this runs for every request scored in bulk.
         for group in self._groups[scope]:
             rule = group.by_key.get(group.key_of(lookup))
@@ -253,9 +221,7 @@ class RuleSet:
                     break
         return winner, later
 
-    def _says(
-        self, lookup: _Lookup, at: float | None
-    ) -> tuple[Match | None, list[Say], list[Rule]]:
+    def _says(self, lookup: Lookup, at: float | None) -> tuple[Match | None, list[Say], list[Rule]]:
         """A unit rule written by a person that decides alone, else what each matching
         learned rule of a voting family says, and the rules that said it. `lookup` holds the
         request's features and its department."""
@@ -287,7 +253,7 @@ class RuleSet:
     ) -> tuple[Match | None, list[Match]]:
         """The unit by a vote of the matching learned rules; a rule a person wrote decides
         alone, and with no family allowed to vote the order decides."""
-        lookup = _Lookup(features)
+        lookup = Lookup(features)
         lookup["department"] = self._department_value(department)
         written, says, voters = self._says(lookup, at)
         if written is not None:
@@ -298,7 +264,7 @@ class RuleSet:
         total = sum(weight for _, weight in ordered)
         target = ordered[0][0]
         match = Match(
-            rule=_leader(voters, says, target),
+            rule=leader(voters, says, target),
             target=target,
             share=ordered[0][1] / total,
             others=tuple((t, w / total) for t, w in ordered[1:]),
@@ -461,13 +427,6 @@ class RuleSet:
     def load(cls, path: Path) -> RuleSet:
         with path.open(encoding="utf-8") as handle:
             return cls.from_dict(json.load(handle))
-
-
-def _leader(voters: list[Rule], says: list[Say], target: str) -> Rule:
-    """The first voter (the most specific) whose own leader is the winner, else the first."""
-    return next(
-        (rule for rule, say in zip(voters, says, strict=True) if say[1][0][0] == target), voters[0]
-    )
 
 
 def _leads(rule: Rule, department: str, at: float | None) -> bool:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 # A family right no more often than a coin does not vote; none is trusted beyond 99.9%.
 _FLOOR, _CEILING = 0.5, 0.999
 
 # One say: the family's weight, the rule's ranked targets and its (decayed) support.
 Say = tuple[float, Sequence[tuple[str, float]], float]
+Voter = TypeVar("Voter")
 
 
 def family_weight(accuracy: float) -> float:
@@ -38,3 +40,11 @@ def tally(says: Iterable[Say]) -> list[tuple[str, float]]:
         for target, share in ranked[:3]:
             votes[target] = votes.get(target, 0.0) + strength * share
     return sorted(votes.items(), key=lambda item: (-item[1], item[0]))
+
+
+def leader(voters: Sequence[Voter], says: Sequence[Say], target: str) -> Voter:
+    """The first voter (the most specific) whose own leader is the winner, else the first."""
+    return next(
+        (voter for voter, say in zip(voters, says, strict=True) if say[1][0][0] == target),
+        voters[0],
+    )
