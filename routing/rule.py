@@ -174,12 +174,15 @@ class Rule:
     def _rank(self) -> list[tuple[str, float]]:
         if self.source == "manual":
             return [(self.department if self.scope == "owner" else self.unit, 1.0)]
-        total = self._total = self.support
+        ranked = list(self.outcomes.items())
+        if len(ranked) == 1:
+            # Most learned rules have one owner: its weight is the total (as `sum` gives it).
+            total = self._total = ranked[0][1]
+        else:
+            total = self._total = self.support
+            ranked.sort(key=_heaviest_first)
         if total <= 0:
             return []
-        ranked = list(self.outcomes.items())
-        if len(ranked) > 1:
-            ranked.sort(key=_heaviest_first)
         if ranked[0][1] / total < self.min_purity:
             return []
         return [(target, weight / total) for target, weight in ranked]

@@ -41,7 +41,7 @@ from routing.rule import (
     moment,
 )
 from routing.text import TextModel
-from routing.voting import Say, leader, tally
+from routing.voting import Say, leader, tally, winner
 
 __all__ = [
     "MANUAL_PRIORITY",
@@ -156,7 +156,7 @@ class RuleSet:
             if written is not None:
                 return written.rule, written.target
             if voters:
-                target = tally(says)[0][0]
+                target = winner(says)
                 return leader(voters, says, target), target
             if not department:
                 lookup = Lookup(features)  # as `matches` reads them

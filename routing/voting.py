@@ -31,6 +31,15 @@ def family_weight(accuracy: float) -> float:
 def tally(says: Iterable[Say]) -> list[tuple[str, float]]:
     """Targets by vote, strongest first (ties by name, so the same input decides the same
     way); a rule seen once counts half as much as one with much evidence."""
+    return sorted(_votes(says).items(), key=_strongest_first)
+
+
+def winner(says: Iterable[Say]) -> str:
+    """The first target of `tally`, without ranking the others (scoring history in bulk)."""
+    return min(_votes(says).items(), key=_strongest_first)[0]
+
+
+def _votes(says: Iterable[Say]) -> dict[str, float]:
     votes: dict[str, float] = {}
     for weight, ranked, support in says:
         if weight <= 0:
@@ -39,7 +48,11 @@ def tally(says: Iterable[Say]) -> list[tuple[str, float]]:
         # A rule's fourth choice never swings a vote worth having: its leaders are enough.
         for target, share in ranked[:3]:
             votes[target] = votes.get(target, 0.0) + strength * share
-    return sorted(votes.items(), key=lambda item: (-item[1], item[0]))
+    return votes
+
+
+def _strongest_first(item: tuple[str, float]) -> tuple[float, str]:
+    return -item[1], item[0]
 
 
 def leader(voters: Sequence[Voter], says: Sequence[Say], target: str) -> Voter:
