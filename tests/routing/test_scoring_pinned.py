@@ -7,6 +7,7 @@ bulk path (`Router.owner`) must also agree with the one-request path (`Router.ro
 """
 
 import csv
+import gc
 import hashlib
 import random
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import box
 
+from routing.bulk import collector_paused
 from routing.engine import Router
 from routing.geo import Area, AreaIndex
 from routing.history import HistoricalRequest, read_history
@@ -139,3 +141,28 @@ def decisions(history: list[HistoricalRequest], how: str) -> tuple[object, ...]:
 def test_every_decision_stays_where_it_was(history: list[HistoricalRequest], how: str) -> None:
     assert len(history) == 160
     assert decisions(history, how) == PINNED[how]
+
+
+def test_a_bulk_pass_leaves_the_cycle_collector_as_it_found_it(
+    history: list[HistoricalRequest],
+) -> None:
+    rows = history[LEARNED_ROWS:]
+    evaluate(_router(history, "vote"), rows)
+    assert gc.isenabled()
+    paused: list[bool] = []
+
+    def failing_pass() -> None:
+        with collector_paused():
+            paused.append(not gc.isenabled())
+            raise RuntimeError("a pass that fails")
+
+    with pytest.raises(RuntimeError):
+        failing_pass()
+    assert paused == [True]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        evaluate(_router(history, "vote"), rows)
+        assert not gc.isenabled()  # someone else's choice, kept
+    finally:
+        gc.enable()
