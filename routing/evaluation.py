@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from routing.bulk import collector_paused
 from routing.engine import Router
 from routing.features import Features
 from routing.history import HistoricalRequest
@@ -62,10 +63,19 @@ def evaluate(
 ) -> dict[str, Any]:
     """Route every row in time order; `online` reveals each true owner after its decision,
     through the same path as a transfer (a miss) or a closure (a hit)."""
-    learned_departments, services = known_owners(router.rules)
-    departments = set(learned_departments)
     tally = _Tally()
     started = time.perf_counter()
+    with collector_paused():
+        _score(router, history, tally, online=online)
+    seconds = time.perf_counter() - started
+    return _report(tally, online=online, seconds=seconds)
+
+
+def _score(
+    router: Router, history: Sequence[HistoricalRequest], tally: _Tally, *, online: bool
+) -> None:
+    learned_departments, services = known_owners(router.rules)
+    departments = set(learned_departments)
     located = _locate(router, history)
     prime(router.rules.text_model, (r.request for r in history if has_text(r.request)))
     for row, hits in zip(history, located, strict=True):
@@ -105,8 +115,6 @@ def evaluate(
             )
             departments.add(truth.department)
             services.add(features.get("service", ""))
-    seconds = time.perf_counter() - started
-    return _report(tally, online=online, seconds=seconds)
 
 
 def _locate(

@@ -62,6 +62,11 @@ class BusinessHours:
         return not self.opens <= moment.time() < self.closes
 
 
+# Normalised values remembered per extractor: services, subtypes, channels, addresses and
+# area names repeat from request to request.
+_CACHE_LIMIT = 50_000
+
+
 @dataclass(frozen=True, slots=True)
 class FeatureExtractor:
     areas: AreaIndex | None = None
@@ -69,6 +74,16 @@ class FeatureExtractor:
     hours: BusinessHours = field(default_factory=BusinessHours)
     # The words' predicted owner (`text:department`, `text:unit`), for requests with words.
     text: TextModel | None = None
+    _norms: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # (zipcode, address) -> the normalised zip, address and street.
+    _places: dict[tuple[str, str], tuple[str, str, str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _cells: tuple[tuple[str, float], ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        cells = tuple((f"cell:{size:g}", size) for size in self.cell_sizes)
+        object.__setattr__(self, "_cells", cells)
 
     def extract(
         self, request: RoutingInput, located: tuple[AreaHit, ...] | None = None
@@ -80,11 +95,13 @@ class FeatureExtractor:
             ("subtype", request.subtype),
             ("details", request.details),
             ("channel", request.channel),
-            ("zip", zipcode_of(zipcode=request.zipcode, address=request.address)),
-            ("address", request.address.split(",")[0]),
-            ("street", street_of(request.address)),
         ):
-            normalised = norm(value)
+            normalised = self._norm(value)
+            if normalised:
+                features[name] = normalised
+        for name, normalised in zip(
+            ("zip", "address", "street"), self._place(request), strict=True
+        ):
             if normalised:
                 features[name] = normalised
         features["after_hours"] = "yes" if self.hours.is_after_hours(request.received_at) else "no"
@@ -100,7 +117,29 @@ class FeatureExtractor:
             elif self.areas is not None:
                 hits = self.areas.locate(request.lon, request.lat)
             for hit in hits:
-                features[f"area:{hit.kind}"] = norm(hit.name)
-            for size in self.cell_sizes:
-                features[f"cell:{size:g}"] = cell_of(request.lat, request.lon, size)
+                features[f"area:{hit.kind}"] = self._norm(hit.name)
+            for name, size in self._cells:
+                features[name] = cell_of(request.lat, request.lon, size)
         return features, hits
+
+    def _norm(self, value: str) -> str:
+        normalised = self._norms.get(value)
+        if normalised is None:
+            if len(self._norms) >= _CACHE_LIMIT:
+                self._norms.clear()
+            normalised = self._norms[value] = norm(value)
+        return normalised
+
+    def _place(self, request: RoutingInput) -> tuple[str, str, str]:
+        key = (request.zipcode, request.address)
+        place = self._places.get(key)
+        if place is None:
+            if len(self._places) >= _CACHE_LIMIT:
+                self._places.clear()
+            address = request.address
+            place = self._places[key] = (
+                norm(zipcode_of(zipcode=request.zipcode, address=address)),
+                norm(address.split(",")[0]),
+                norm(street_of(address)),
+            )
+        return place

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from routing.bulk import collector_paused
 from routing.model import Owner, RoutingInput
 
 REQUIRED_COLUMNS = frozenset({"created_at", "service", "department"})
@@ -33,7 +34,8 @@ def _float(text: str | None) -> float | None:
 
 def read_history(path: Path) -> list[HistoricalRequest]:
     """All rows, oldest first; rows without a time or a department are skipped."""
-    return sorted(_rows(path), key=lambda row: row.request.received_at)
+    with collector_paused():
+        return sorted(_rows(path), key=lambda row: row.request.received_at)
 
 
 def _rows(path: Path) -> Iterator[HistoricalRequest]:
@@ -44,37 +46,45 @@ def _rows(path: Path) -> Iterator[HistoricalRequest]:
         if missing:
             raise ValueError(f"{path}: missing columns {', '.join(sorted(missing))}")
         column = {name: i for i, name in enumerate(header)}
-        # Optional columns read as "" when absent: an index past the end of every row.
-        past = len(header) + 1
+        # Optional columns read as "": absent ones point one past the header, and short rows
+        # are padded up to there.
+        past = len(header)
+        width = past + 1
+        blanks = [""] * width
         get = {name: column.get(name, past) for name in _OPTIONAL_COLUMNS}
+        request_id, subtype, details, address, lat_at, lon_at, channel, unit = (
+            get[name] for name in _OPTIONAL_COLUMNS
+        )
         created, service, department = (column[n] for n in ("created_at", "service", "department"))
+        # Owners repeat: one shared (immutable) instance per department and unit.
+        owners: dict[tuple[str, str], Owner] = {}
         for row in reader:
-            width = len(row)
-
-            def cell(index: int, row: list[str] = row, width: int = width) -> str:
-                return row[index] if index < width else ""
-
+            if len(row) < width:
+                row += blanks[len(row) :]
             try:
-                received_at = datetime.fromisoformat(cell(created))
-            except (TypeError, ValueError):
+                received_at = datetime.fromisoformat(row[created])
+            except ValueError:
                 continue
-            owner = cell(department).strip()
-            if not owner:
+            key = (row[department].strip(), row[unit].strip())
+            if not key[0]:
                 continue
-            lat, lon = _float(cell(get["lat"])), _float(cell(get["lon"]))
+            owner = owners.get(key)
+            if owner is None:
+                owner = owners[key] = Owner(*key)
+            lat, lon = _float(row[lat_at]), _float(row[lon_at])
             if lat is None or lon is None:
                 lat = lon = None
             yield HistoricalRequest(
-                request_id=cell(get["request_id"]),
+                request_id=row[request_id],
                 request=RoutingInput(
                     received_at=received_at,
-                    service=cell(service),
-                    subtype=cell(get["subtype"]),
-                    details=cell(get["details"]),
+                    service=row[service],
+                    subtype=row[subtype],
+                    details=row[details],
                     lat=lat,
                     lon=lon,
-                    address=cell(get["address"]),
-                    channel=cell(get["channel"]),
+                    address=row[address],
+                    channel=row[channel],
                 ),
-                owner=Owner(owner, cell(get["unit"]).strip()),
+                owner=owner,
             )

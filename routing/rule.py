@@ -139,6 +139,19 @@ class Rule:
             self._ranked = self._rank()
         return self._total * decay_factor(self.half_life_days, self.last_at, at)
 
+    def standing(self, at: float | None) -> tuple[list[tuple[str, float]], float]:
+        """`ranked_targets` and `evidence` at once, the decay computed once: a unit vote asks
+        both of every matching rule."""
+        ranked = self._ranked
+        if ranked is None:
+            ranked = self._ranked = self._rank()
+        support = self._total
+        if self.half_life_days:
+            support *= decay_factor(self.half_life_days, self.last_at, at)
+        if ranked and self.source != "manual" and support < self.min_support:
+            return [], support
+        return ranked, support
+
     def weight_at(self, target: str, at: float | None) -> float:
         return self.outcomes.get(target, 0.0) * decay_factor(self.half_life_days, self.last_at, at)
 
@@ -161,10 +174,15 @@ class Rule:
     def _rank(self) -> list[tuple[str, float]]:
         if self.source == "manual":
             return [(self.department if self.scope == "owner" else self.unit, 1.0)]
-        total = self._total = self.support
+        ranked = list(self.outcomes.items())
+        if len(ranked) == 1:
+            # Most learned rules have one owner: its weight is the total (as `sum` gives it).
+            total = self._total = ranked[0][1]
+        else:
+            total = self._total = self.support
+            ranked.sort(key=_heaviest_first)
         if total <= 0:
             return []
-        ranked = sorted(self.outcomes.items(), key=lambda item: (-item[1], item[0]))
         if ranked[0][1] / total < self.min_purity:
             return []
         return [(target, weight / total) for target, weight in ranked]
@@ -187,7 +205,7 @@ class Rule:
                 data["unit"] = self.unit
         else:
             data["family"] = self.family
-            ranked = sorted(self.outcomes.items(), key=lambda item: (-item[1], item[0]))
+            ranked = sorted(self.outcomes.items(), key=_heaviest_first)
             data["outcomes"] = {name: _compact(weight) for name, weight in ranked}
             data["min_support"] = _compact(self.min_support)
             data["min_purity"] = self.min_purity
@@ -229,6 +247,10 @@ class Rule:
             if scope == "unit" and not (rule.unit and "department" in conditions):
                 raise ValueError(f"rule {rule.id!r}: a unit rule needs a unit and a department")
         return rule
+
+
+def _heaviest_first(item: tuple[str, float]) -> tuple[float, str]:
+    return -item[1], item[0]
 
 
 def _compact(value: float) -> float | int:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from routing.features import Features, norm
+from routing.groups import Lookup, RuleGroup
 from routing.proposals import ADOPTED_FAMILY, Proposal, candidate_conditions, never_owned
 from routing.rule import (
     MANUAL_PRIORITY,
@@ -40,7 +41,7 @@ from routing.rule import (
     moment,
 )
 from routing.text import TextModel
-from routing.voting import Say, tally
+from routing.voting import Say, leader, tally, winner
 
 __all__ = [
     "MANUAL_PRIORITY",
@@ -55,8 +56,6 @@ __all__ = [
     "moment",
 ]
 FORMAT_VERSION = 1
-# No feature has this value: a missing feature never matches a rule.
-_ABSENT = "\x00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +66,6 @@ class Match:
     others: tuple[tuple[str, float], ...]
     # Learned unit rules whose leader is the target, when the unit was decided by a vote.
     agreeing: int = 0
-
-
-class _Group:
-    __slots__ = ("by_key", "priority", "signature")
-
-    def __init__(self, priority: int, signature: tuple[str, ...]) -> None:
-        self.priority = priority
-        self.signature = signature
-        self.by_key: dict[tuple[str, ...], Rule] = {}
 
 
 class RuleSet:
@@ -101,9 +91,10 @@ class RuleSet:
         self.cell_sizes = tuple(cell_sizes)
         self.metadata = dict(metadata or {})
         self.rules: list[Rule] = []
-        self._groups: dict[Scope, list[_Group]] = {"owner": [], "unit": []}
-        self._group_index: dict[tuple[Scope, int, tuple[str, ...]], _Group] = {}
+        self._groups: dict[Scope, list[RuleGroup]] = {"owner": [], "unit": []}
+        self._group_index: dict[tuple[Scope, int, tuple[str, ...]], RuleGroup] = {}
         self.shadowed: list[tuple[Rule, Rule]] = []
+        self._department_values: dict[str, str] = {}
         # Non-empty when the city's units are decided by a vote of the matching families.
         self.vote_weights = {
             f.name: f.vote_weight for f in self.families if f.scope == "unit" and f.vote_weight > 0
@@ -120,7 +111,7 @@ class RuleSet:
         group_key = (rule.scope, rule.priority, rule.signature)
         group = self._group_index.get(group_key)
         if group is None:
-            group = _Group(rule.priority, rule.signature)
+            group = RuleGroup(rule.priority, rule.signature)
             self._group_index[group_key] = group
             groups = self._groups[rule.scope]
             groups.append(group)
@@ -132,6 +123,8 @@ class RuleSet:
             self.shadowed.append((existing, rule))
         else:
             group.by_key[key] = rule
+            if rule.source == "manual" or self.vote_weights.get(rule.family, 0.0) > 0:
+                group.votes = True
         self.rules.append(rule)
 
     # --- matching ---
@@ -155,18 +148,33 @@ class RuleSet:
         self, scope: Scope, features: Features, *, department: str = "", at: float | None = None
     ) -> tuple[Rule, str] | None:
         """The deciding rule and its target, as `first` finds them, with nothing else."""
+        lookup = Lookup(features)
+        if department or (scope == "unit" and self.vote_weights):
+            lookup["department"] = self._department_value(department)
         if scope == "unit" and self.vote_weights:
-            written, says, voters = self._says(features, department, at)
+            written, says, voters = self._says(lookup, at)
             if written is not None:
                 return written.rule, written.target
             if voters:
-                target = tally(says)[0][0]
-                return _leaders(voters, says, target)[0], target
-        for rule in self.matches(scope, features, department=department):
-            ranked = rule.ranked_targets(at)
-            if ranked:
-                return rule, ranked[0][0]
+                target = winner(says)
+                return leader(voters, says, target), target
+            if not department:
+                lookup = Lookup(features)  # as `matches` reads them
+        # `matches`, inlined: this runs for every request scored in bulk.
+        for group in self._groups[scope]:
+            rule = group.by_key.get(group.key_of(lookup))
+            if rule is not None:
+                ranked = rule.ranked_targets(at)
+                if ranked:
+                    return rule, ranked[0][0]
         return None
+
+    def _department_value(self, department: str) -> str:
+        """The department as a feature value, normalised once per department."""
+        value = self._department_values.get(department)
+        if value is None:
+            value = self._department_values[department] = norm(department)
+        return value
 
     def first(
         self,
@@ -213,29 +221,30 @@ class RuleSet:
                     break
         return winner, later
 
-    def _says(
-        self, features: Features, department: str, at: float | None
-    ) -> tuple[Match | None, list[Say], list[Rule]]:
+    def _says(self, lookup: Lookup, at: float | None) -> tuple[Match | None, list[Say], list[Rule]]:
         """A unit rule written by a person that decides alone, else what each matching
-        learned rule of a voting family says, and the rules that said it."""
+        learned rule of a voting family says, and the rules that said it. `lookup` holds the
+        request's features and its department."""
         says: list[Say] = []
         voters: list[Rule] = []
         weights = self.vote_weights
-        lookup: dict[str, str] = {**features, "department": norm(department)}
         # `matches`, inlined: this runs for every request of a voting city.
         for group in self._groups["unit"]:
-            key = tuple([lookup.get(name, _ABSENT) for name in group.signature])
-            rule = group.by_key.get(key)
+            if not group.votes:
+                continue
+            rule = group.by_key.get(group.key_of(lookup))
             if rule is None:
                 continue
-            ranked = rule.ranked_targets(at)
-            if not ranked:
-                continue
-            if rule.source == "manual" and not voters:
-                return Match(rule=rule, target=ranked[0][0], share=1.0, others=()), [], []
             weight = weights.get(rule.family, 0.0)
-            if weight > 0:
-                says.append((weight, ranked, rule.evidence(at)))
+            if rule.source == "manual":
+                if not voters:
+                    target = rule.ranked_targets(at)[0][0]
+                    return Match(rule=rule, target=target, share=1.0, others=()), [], []
+            elif weight <= 0:
+                continue  # a learned rule of a family that does not vote
+            ranked, evidence = rule.standing(at)
+            if ranked and weight > 0:
+                says.append((weight, ranked, evidence))
                 voters.append(rule)
         return None, says, voters
 
@@ -244,7 +253,9 @@ class RuleSet:
     ) -> tuple[Match | None, list[Match]]:
         """The unit by a vote of the matching learned rules; a rule a person wrote decides
         alone, and with no family allowed to vote the order decides."""
-        written, says, voters = self._says(features, department, at)
+        lookup = Lookup(features)
+        lookup["department"] = self._department_value(department)
+        written, says, voters = self._says(lookup, at)
         if written is not None:
             return written, []
         if not voters:
@@ -252,9 +263,8 @@ class RuleSet:
         ordered = tally(says)
         total = sum(weight for _, weight in ordered)
         target = ordered[0][0]
-        leaders = _leaders(voters, says, target)
         match = Match(
-            rule=leaders[0],
+            rule=leader(voters, says, target),
             target=target,
             share=ordered[0][1] / total,
             others=tuple((t, w / total) for t, w in ordered[1:]),
@@ -417,11 +427,6 @@ class RuleSet:
     def load(cls, path: Path) -> RuleSet:
         with path.open(encoding="utf-8") as handle:
             return cls.from_dict(json.load(handle))
-
-
-def _leaders(voters: list[Rule], says: list[Say], target: str) -> list[Rule]:
-    """The voters whose own leader is the winner (most specific first), else all of them."""
-    return [r for r, say in zip(voters, says, strict=True) if say[1][0][0] == target] or voters
 
 
 def _leads(rule: Rule, department: str, at: float | None) -> bool:

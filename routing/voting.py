@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 # A family right no more often than a coin does not vote; none is trusted beyond 99.9%.
 _FLOOR, _CEILING = 0.5, 0.999
 
 # One say: the family's weight, the rule's ranked targets and its (decayed) support.
 Say = tuple[float, Sequence[tuple[str, float]], float]
+Voter = TypeVar("Voter")
 
 
 def family_weight(accuracy: float) -> float:
@@ -29,6 +31,15 @@ def family_weight(accuracy: float) -> float:
 def tally(says: Iterable[Say]) -> list[tuple[str, float]]:
     """Targets by vote, strongest first (ties by name, so the same input decides the same
     way); a rule seen once counts half as much as one with much evidence."""
+    return sorted(_votes(says).items(), key=_strongest_first)
+
+
+def winner(says: Iterable[Say]) -> str:
+    """The first target of `tally`, without ranking the others (scoring history in bulk)."""
+    return min(_votes(says).items(), key=_strongest_first)[0]
+
+
+def _votes(says: Iterable[Say]) -> dict[str, float]:
     votes: dict[str, float] = {}
     for weight, ranked, support in says:
         if weight <= 0:
@@ -37,4 +48,16 @@ def tally(says: Iterable[Say]) -> list[tuple[str, float]]:
         # A rule's fourth choice never swings a vote worth having: its leaders are enough.
         for target, share in ranked[:3]:
             votes[target] = votes.get(target, 0.0) + strength * share
-    return sorted(votes.items(), key=lambda item: (-item[1], item[0]))
+    return votes
+
+
+def _strongest_first(item: tuple[str, float]) -> tuple[float, str]:
+    return -item[1], item[0]
+
+
+def leader(voters: Sequence[Voter], says: Sequence[Say], target: str) -> Voter:
+    """The first voter (the most specific) whose own leader is the winner, else the first."""
+    return next(
+        (voter for voter, say in zip(voters, says, strict=True) if say[1][0][0] == target),
+        voters[0],
+    )
