@@ -113,7 +113,7 @@ def test_a_learned_text_model_is_stored_routed_with_and_exported(db: None) -> No
     """The words of subtypes and details reach the city's router, not only the offline engine."""
     from routing.learn import learn
     from routing_adapter.router import build_router
-    from tests.routing.test_text import history
+    from tests.routing.text_city import history
 
     learned = json.loads(json.dumps(learn(history()).rules.as_dict()))
     assert learned["text_model"]
