@@ -7,7 +7,7 @@ VENV := .venv/bin
 # Each recipe line runs in its own shell: load the stack's URLs into every one that needs them.
 WITH_ENV := eval "$$(bash $(STACK) env)" &&
 
-.PHONY: help provision run run-production test lint typecheck pytest test-fast bench mutation stop migrate demo check-deploy test-cluster
+.PHONY: help uswds-residents provision run run-production test lint typecheck pytest test-fast bench mutation stop migrate demo check-deploy test-cluster
 
 help:
 	@echo "make run     install what is missing, start the local stack, serve http://127.0.0.1:$(PORT)"
@@ -69,6 +69,11 @@ check-deploy: provision
 	@$(WITH_ENV) $(VENV)/pytest -q tests/test_production.py
 	@bash deploy/production/run.sh start; rc=0; bash deploy/production/run.sh check || rc=$$?; \
 		bash deploy/production/run.sh stop; exit $$rc
+
+# The residents' USWDS stylesheet (frontend/uswds-build/residents.scss), committed built so
+# `make run` needs no Sass: rebuild it after changing the package list or the USWDS version.
+uswds-residents:
+	cd frontend/uswds-build && npm ci --no-audit --no-fund && npm run build
 
 bench: migrate
 	@set -e; for b in bench/*/run.py; do echo "== $$b"; $(WITH_ENV) $(VENV)/python $$b; done

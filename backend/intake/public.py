@@ -2,6 +2,8 @@
 photos. Never a name, email, phone, device or account; for a sensitive service, the block,
 never the point."""
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -118,12 +120,16 @@ def public_map_points(filters: PublicFilters, *, days: int, limit: int) -> list[
 
 
 def public_requests_version() -> str:
-    """Changes with every write to any request (each one sets updated_at) and whenever a
-    service becomes sensitive or stops being so: what the public map's shared copy is keyed
-    on. One read of the updated_at index and one of the (small) catalogue."""
+    """Changes with every write to any request (each one sets updated_at) and with every
+    change to what the map shows of a service: its name and translations (a rename shows at
+    once, wherever it was made: admin, API or a service function) and whether it is
+    sensitive. What the public map's shared copy is keyed on. One read of the updated_at
+    index and one of the (small) catalogue."""
     latest = ServiceRequest.objects.aggregate(latest=Max("updated_at"))["latest"]
-    sensitive = Service.objects.filter(is_sensitive=True).order_by("pk").values_list("pk")
-    return f"{latest.isoformat() if latest else 'none'}:{sorted(pk for (pk,) in sensitive)}"
+    shown = Service.objects.order_by("pk").values_list("pk", "name", "translations", "is_sensitive")
+    catalogue = json.dumps(list(shown), sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(catalogue.encode()).hexdigest()
+    return f"{latest.isoformat() if latest else 'none'}:{digest}"
 
 
 def districts() -> QuerySet[Area]:

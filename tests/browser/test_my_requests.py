@@ -19,6 +19,15 @@ WORDS = {
     "es": {"ask": "Envíenme un enlace", "sent": "Revise su correo", "show": "Ver mis solicitudes"},
 }
 LINK = re.compile(r"(/my-requests/sign-in/[A-Za-z0-9_-]+/)")
+SERVICE_NAME = {"en": "Pothole", "es": "Bache"}
+
+
+@pytest.fixture
+def pothole(pothole: Service) -> Service:
+    """With its Spanish name, as the city's catalogue has it: the Spanish list shows it."""
+    pothole.translations = {"es": {"name": "Bache", "description": "Un hoyo en la calle."}}
+    pothole.save()
+    return pothole
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -49,6 +58,10 @@ def test_a_resident_signs_in_with_an_emailed_link_and_manages_their_requests(
         page.click(f"button:has-text('{words['show']}')")
         expect(page.locator("main")).to_contain_text(mine.public_id)
         expect(page.locator("main")).to_contain_text(followed.public_id)
+        for table in page.locator(".mine-table").all():
+            expect(table).to_contain_text(SERVICE_NAME[language])
+        if language == "es":
+            expect(page.locator("main")).not_to_contain_text("Pothole")
         assert_accessible(page, label=f"my requests {language}")
         take_screenshot(page, name)
         if viewport is PHONE:

@@ -224,6 +224,8 @@ def test_every_public_page_has_no_axe_violations(
             page.wait_for_load_state("networkidle")
             assert page.get_attribute("html", "lang") == language
             assert_accessible(page, label=f"{path} {language} {viewport['width']}")
+            slug = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-")
+            screenshot(page, f"public-{slug or 'home'}-{language}")
             if viewport is PHONE:
                 width = page.evaluate("() => document.documentElement.scrollWidth")
                 assert width <= viewport["width"], f"{path} scrolls sideways ({width}px)"

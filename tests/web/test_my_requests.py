@@ -2,9 +2,11 @@
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
+from django.db.models import QuerySet
 from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.throttling import SimpleRateThrottle
@@ -15,6 +17,7 @@ from notifications.models import MessageKind, OutboxMessage, SignInLink
 from notifications.services import outbox_deliver
 from notifications.sign_in import token_digest
 from tests.factories import make_request
+from tests.query_plans import plan_with_only
 
 ANA = Requester(email="ana@example.org", channel="email", first_name="Ana")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
@@ -183,3 +186,28 @@ def test_following_and_unfollowing_need_a_sign_in(reported: ServiceRequest) -> N
     assert Follower.objects.filter(request=reported).exists()
     client.post(f"/my-requests/follow/{reported.public_id}/")
     assert Follower.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        pytest.param(Follower.objects.filter(email__iexact="Ana@Example.org"), id="has-requests"),
+        pytest.param(
+            ServiceRequest.objects.filter(followers__email__iexact="Ana@Example.org").order_by(
+                "-created_at", "-id"
+            ),
+            id="followed-requests",
+        ),
+    ],
+)
+def test_what_an_address_follows_is_read_from_the_email_index(
+    db: None, lookup: QuerySet[Any]
+) -> None:
+    """Sign-in and "my requests" find an address's follows in any case (UPPER(email), as
+    intake.selectors asks): on a city's table of followers, without the index, every
+    follower is read at each sign-in."""
+    plan = plan_with_only(
+        lookup, index="follower_email_upper_idx", switched_off=("enable_seqscan",)
+    )
+    assert "follower_email_upper_idx" in plan, plan
+    assert "Seq Scan" not in plan, plan

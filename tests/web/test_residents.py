@@ -388,3 +388,18 @@ def test_the_map_data_is_shared_until_a_request_or_the_catalogue_changes(
     pothole.is_sensitive = True  # the exact points must go at once, not after a while
     pothole.save()
     assert point_of(first.public_id) != [-89.4, 43.07]
+
+
+def test_a_renamed_service_shows_on_the_map_at_once(riverton: None, pothole: Service) -> None:
+    def names(language: str) -> set[str]:
+        answer = Client().get("/requests/map.geojson", HTTP_ACCEPT_LANGUAGE=language)
+        return {f["properties"]["service"] for f in answer.json()["features"]}
+
+    make_request(pothole)
+    assert names("en") == {"Pothole"}
+    pothole.name = "Pothole or sinkhole"  # as the admin or the API saves it: no request written
+    pothole.save()
+    assert names("en") == {"Pothole or sinkhole"}
+    pothole.translations = {"es": {"name": "Bache o socavón"}}
+    pothole.save()
+    assert names("es") == {"Bache o socavón"}

@@ -3,7 +3,7 @@
    a version). Reports are never sent from here: an unsent report stays in the page's
    draft until the connection returns. */
 "use strict";
-var CACHE = "civic311-shell-v1";
+var CACHE = "civic311-shell-v2";
 var SHELL = __SHELL__;
 
 self.addEventListener("install", function (event) {
