@@ -277,3 +277,34 @@ def test_without_a_tile_server_the_map_draws_the_citys_streets(
         close_up = SCREENSHOTS / f"map-streets-z16-{viewport['width']}x{viewport['height']}.png"
         page.locator("#report-map").screenshot(path=str(close_up))
         page.context.close()
+
+
+def test_the_photo_box_speaks_the_pages_language(
+    live_server: Any, offline: OfflinePage, city: Service, tmp_path: Path
+) -> None:
+    """USWDS writes its file box's words in English from its script: a Spanish page shows
+    them in Spanish before and after photos are chosen, and so does what it reads aloud."""
+    page = offline.open(DESKTOP, locale="es")
+    page.goto(f"{live_server.url}/report/pothole/")
+    # The switch names each language in itself: a reader who needs English reads "English".
+    expect(page.locator(".language-switch__button")).to_have_text("English")
+    box = page.locator(".usa-file-input")
+    expect(box.locator(".usa-file-input__instructions")).to_contain_text(
+        "Arrastre los archivos aquí o elíjalos de una carpeta"
+    )
+    first, second = tmp_path / "one.jpg", tmp_path / "two.jpg"
+    first.write_bytes(jpeg_with_gps())
+    second.write_bytes(jpeg_with_gps())
+    page.set_input_files("#id_photos", [str(first), str(second)])
+    expect(box.locator(".usa-file-input__preview-heading")).to_have_text(
+        "2 archivos seleccionados Cambiar los archivos"
+    )
+    expect(page.locator("#id_photos")).to_have_attribute("aria-label", "Cambiar los archivos")
+    expect(box.locator(".usa-sr-only").first).to_have_text(
+        "Ha seleccionado 2 archivos: one.jpg, two.jpg", timeout=5000
+    )
+    shown = box.inner_text()
+    assert "Drag" not in shown
+    assert "selected" not in shown
+    page.locator("#id_photos").scroll_into_view_if_needed()
+    screenshot(page, "report-photos-es")

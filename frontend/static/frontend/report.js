@@ -162,3 +162,63 @@
     }
   });
 })();
+
+/* USWDS writes its file box's words in English from its script: put the page's own words
+   (given on the input, in the page's language) in their place whenever it writes them. */
+(function () {
+  "use strict";
+  var input = document.getElementById("id_photos");
+  if (!input || !input.dataset.chooseText) { return; }
+  var words = input.dataset;
+
+  function setText(node, text) {
+    if (node && text && node.textContent !== text) { node.textContent = text; }
+  }
+
+  function selectedWords(english) {
+    var many = /^(\d+) files selected/.exec(english);
+    if (many) { return [words.manySelectedText.replace("{count}", many[1]), words.changeManyText]; }
+    if (/^Selected file/.test(english)) { return [words.oneSelectedText, words.changeOneText]; }
+    return null;
+  }
+
+  function spoken(english) {
+    if (english === "No files selected.") { return words.noneSelectedText; }
+    var one = /^You have selected the file: (.*)$/.exec(english);
+    if (one) { return words.spokenOneText.replace("{name}", one[1]); }
+    var many = /^You have selected (\d+) files: (.*)$/.exec(english);
+    if (many) { return words.spokenManyText.replace("{count}", many[1]).replace("{names}", many[2]); }
+    return null;
+  }
+
+  function translate(box) {
+    var drag = box.querySelector(".usa-file-input__drag-text");
+    var instructions = box.querySelector(".usa-file-input__instructions");
+    if (instructions) {
+      setText(instructions.querySelector(".usa-file-input__choose"), drag ? words.chooseText : words.chooseAloneText);
+    }
+    setText(drag, words.dragText);
+    var heading = box.querySelector(".usa-file-input__preview-heading");
+    var first = heading && heading.firstChild;
+    var found = first && first.nodeType === Node.TEXT_NODE ? selectedWords(first.nodeValue) : null;
+    if (found) {
+      if (first.nodeValue !== found[0] + " ") { first.nodeValue = found[0] + " "; }
+      setText(heading.querySelector(".usa-file-input__choose"), found[1]);
+      input.setAttribute("aria-label", found[1]);
+    } else if (!heading && drag && input.getAttribute("aria-label") !== words.dragText + " " + words.chooseText) {
+      input.setAttribute("aria-label", words.dragText + " " + words.chooseText);
+    }
+    box.querySelectorAll(".usa-sr-only").forEach(function (node) {
+      var text = spoken(node.textContent);
+      setText(node, text);
+    });
+  }
+
+  function start() {
+    var box = input.closest(".usa-file-input");
+    if (!box) { return; }
+    translate(box);
+    new MutationObserver(function () { translate(box); }).observe(box, { childList: true, subtree: true, characterData: true });
+  }
+  if (document.readyState === "complete") { start(); } else { window.addEventListener("load", start); }
+})();
