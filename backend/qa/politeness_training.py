@@ -23,7 +23,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from qa.politeness import PolitenessModel, features
 
-MODEL_VERSION = "2026.11-se-2"
+MODEL_VERSION = "2026.11-se-3"
 # The regularisation strengths tried, each scored by cross-validation inside the training
 # requests only (so the folds that measure the model never choose it), and the smallest number
 # of training requests a word n-gram must occur in.
@@ -31,6 +31,7 @@ C_GRID = (0.03, 0.1, 0.3, 1.0)
 INNER_FOLDS = 5
 MIN_COUNT = 3
 SEED = 2013
+_NGRAM = ("w:", "b:")
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,8 @@ def _fitted(matrix: Any, labels: Sequence[int]) -> LogisticRegression:
 def fit(items: Sequence[Labelled], *, version: str = MODEL_VERSION) -> PolitenessModel:
     docs = [features(i.text) for i in items]
     counts = Counter(f for d in docs for f in d)
-    # Strategies always stay; rare n-grams would only memorise a request.
-    kept = [{f: 1 for f in d if f.startswith("s:") or counts[f] >= MIN_COUNT} for d in docs]
+    # Strategies and the sentence count always stay; rare n-grams would only memorise a request.
+    kept = [{f: 1 for f in d if not f.startswith(_NGRAM) or counts[f] >= MIN_COUNT} for d in docs]
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform(kept)
     classifier = _fitted(matrix, [i.polite for i in items])

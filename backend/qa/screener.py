@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from qa.politeness import NEGATIVE
 from qa.politeness import politeness as politeness_of
 from qa.screener_literals import may_match, quick_test
 
@@ -117,6 +118,8 @@ class _Phrase:
     suggestion: str
     # Strings one of which every match contains (`qa.screener_literals`): a quick skip.
     needs: re.Pattern[str] | None = None
+    # Litotes: an impersonal refusal of something bad ("it can't hurt") reassures.
+    litotes: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,7 @@ def load_rules(data: dict[str, Any]) -> Rules:
                 explanation=p["explanation"],
                 suggestion=p["suggestion"],
                 needs=quick_test(p["pattern"]),
+                litotes=bool(p.get("litotes", False)),
             )
             for p in data["phrase"]
         ),
@@ -272,6 +276,8 @@ def _phrase_flags(
         for m in rule.pattern.finditer(sentence):
             if any(u.search(sentence) for u in rule.unless):
                 continue
+            if rule.litotes and _litotes(m.group(0), sentence[m.end() :]):
+                continue
             yield Flag(
                 rule.c_id,
                 rule.id,
@@ -282,6 +288,17 @@ def _phrase_flags(
                 rule.explanation,
                 rule.suggestion,
             )
+
+
+_IMPERSONAL = frozenset({"it", "that", "this"})
+
+
+def _litotes(match: str, after: str) -> bool:
+    """A refusal whose subject is nobody ("it", "that") of something with a negative valence
+    within two words ("it can't hurt to ask", "that can't go wrong") refuses nothing to
+    anyone: it says something bad will not happen."""
+    subject = match.split(maxsplit=1)[0].lower()
+    return subject in _IMPERSONAL and any(w in NEGATIVE for w in _WORD.findall(after.lower())[:2])
 
 
 def _word_index(sentence: str, position: int) -> int:

@@ -10,6 +10,8 @@ from rest_framework.test import APIClient
 from accounts.models import Role, User
 from qa.politeness import (
     MODEL_PATH,
+    NEGATIVE,
+    POSITIVE,
     STRATEGIES,
     default_model,
     features,
@@ -73,6 +75,59 @@ def test_a_strategy_is_not_found_where_it_is_absent(strategy: str, text: str) ->
     assert strategy not in strategies(text)
 
 
+@pytest.mark.parametrize(
+    ("strategy", "text"),
+    [
+        ("please_start", "@maria Please do not remove warnings from the page."),  # after a handle
+        ("please_start", "Thanks for the map. Please check the second corner."),  # any sentence
+        ("direct_question", "So why did you revert it?"),  # among the first two words
+        ("direct_question", "But what's the good source you have in mind?"),  # clitic cut
+        ("indirect_btw", "Thanks. By the way, where did you find that picture?"),
+        ("gratitude", "Much appreciated, the crew found it."),
+        ("apologizing", "Excuse me, where is the file?"),
+        ("factuality", "It actually works on my machine."),
+        ("first_person_plural", "Can't we find a shorter name?"),
+        ("hedges", "It is sort of hard to read."),
+        ("negative_lexicon", "This is a stupid way to do it."),
+        ("second_person_start", "Your answer helped."),
+    ],
+)
+def test_a_strategy_is_found_where_the_paper_places_it(strategy: str, text: str) -> None:
+    assert strategy in strategies(text)
+
+
+@pytest.mark.parametrize(
+    ("strategy", "text"),
+    [
+        ("indirect_btw", "The crew went by the way you described."),  # only at a start
+        ("direct_question", "I wonder whether it is clear what you mean."),  # not in the first two
+        ("deference", "The work is good and nice."),  # only as the opener
+        ("greeting", "They said hi to the crew."),
+        ("please_start", "Could you please say more?"),
+    ],
+)
+def test_a_start_strategy_is_not_found_inside_a_sentence(strategy: str, text: str) -> None:
+    assert strategy not in strategies(text)
+
+
+def test_features_mark_the_sentence_a_strategy_is_in() -> None:
+    """A request is a sentence of context and then the question: "please" in the question
+    is a feature of its own."""
+    found = features("I looked at the log. Could you please send the file?")
+    assert {"s:please", "s:please@last", "s:counterfactual_modal@last", "n:2"} <= found
+    assert {"s:first_person_start@first"} <= found
+    assert "s:please@first" not in found
+    one = features("Please send the file.")
+    assert {"s:please_start", "s:please_start@first", "n:1"} <= one
+    assert not any(f.endswith("@last") for f in one)  # one sentence has no "last" of its own
+
+
+def test_positive_and_negative_words_come_from_vaders_lexicon() -> None:
+    assert {"nice", "great", "helpful"} <= POSITIVE
+    assert {"accuse", "stupid", "wrong"} <= NEGATIVE
+    assert not POSITIVE & NEGATIVE
+
+
 def test_the_model_ranks_polite_requests_above_curt_ones() -> None:
     polite = "Thank you for letting us know. Could you please tell me where the pothole is?"
     curt = "What is your problem? Just tell me the address."
@@ -93,6 +148,7 @@ def test_features_are_strategies_words_and_bigrams_with_sentence_edges() -> None
     found = features("Thanks! Could you look?")
     assert {"s:gratitude", "s:counterfactual_modal", "w:thanks", "w:could"} <= found
     assert {"b:<s> thanks", "b:! </s>", "b:<s> could", "b:could you", "b:? </s>"} <= found
+    assert {"s:gratitude@first", "s:counterfactual_modal@last"} <= found
     assert "b:! could" not in found  # bigrams stay inside a sentence
 
 

@@ -44,6 +44,31 @@ def test_friendly_idioms_and_reports_of_graffiti_are_not_flagged(text: str) -> N
     assert screen(text).rules_score == 1.0
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It can't hurt to send a photo as well; it helps the crew find it.",
+        "That can't go wrong if the crew has the reference.",
+        "This cannot harm the tree roots.",
+    ],
+)
+def test_an_impersonal_cant_of_something_bad_is_reassurance_not_refusal(text: str) -> None:
+    assert screen(text).flags == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That can't happen until next month.",  # nothing bad is being ruled out
+        "We can't cancel it.",  # a person refuses, whatever the verb
+        "I can't stop the noise.",
+        "It can't be done.",
+    ],
+)
+def test_a_cant_that_refuses_is_still_flagged(text: str) -> None:
+    assert [f.rule for f in screen(text).flags] == ["c4-cant"]
+
+
 def test_a_flag_says_which_standard_where_why_and_what_to_say_instead() -> None:
     text = "Thanks for waiting. That's not my department."
     result = screen(text)
