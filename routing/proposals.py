@@ -101,6 +101,7 @@ class Proposal:
             id=self.id if number == 1 else f"{self.id}#{number}",
             scope="owner",
             conditions=conditions,
+            department=self.department,
             priority=ADOPTED_PRIORITY,
             source="learned",
             family=ADOPTED_FAMILY,

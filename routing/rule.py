@@ -185,6 +185,10 @@ class Rule:
             return []
         if ranked[0][1] / total < self.min_purity:
             return []
+        if self.department and ranked[0][0] != self.department:
+            # A rule adopted for a new owner speaks only for it: once its outcomes say the old
+            # owner again, the learned families (ranked by their own evidence) decide.
+            return []
         return [(target, weight / total) for target, weight in ranked]
 
     def describe(self) -> str:
@@ -205,6 +209,8 @@ class Rule:
                 data["unit"] = self.unit
         else:
             data["family"] = self.family
+            if self.department:
+                data["department"] = self.department
             ranked = sorted(self.outcomes.items(), key=_heaviest_first)
             data["outcomes"] = {name: _compact(weight) for name, weight in ranked}
             data["min_support"] = _compact(self.min_support)

@@ -99,7 +99,11 @@ class RuleSet:
         self.vote_weights = {
             f.name: f.vote_weight for f in self.families if f.scope == "unit" and f.vote_weight > 0
         }
+        adopted_for = {rule: p.department for p in self.proposals.values() for rule in p.adopted}
         for rule in rules:
+            if rule.family == ADOPTED_FAMILY and not rule.department:
+                # Saved before adopted rules named their owner: the proposal still does.
+                rule.department = adopted_for.get(rule.id, "")
             self.add(rule)
 
     def __len__(self) -> int:
