@@ -155,8 +155,16 @@ def period_evaluations(period: SamplingPeriod) -> QuerySet[Evaluation]:
 STAFF_TEXTS = ("greeting", "paraphrase", "recap", "text")
 
 
-def _screened(text: str) -> dict[str, Any]:
-    return {"text": text, **screen(text, kind="message").as_dict()}
+# The paraphrase restates the caller's problem in their words (C3): how warm it reads is not
+# what it is for, so it gets the flags but not the "reads as curt" hint.
+WITHOUT_WARMTH_HINT = frozenset({"paraphrase"})
+
+
+def _screened(text: str, *, name: str) -> dict[str, Any]:
+    screened = {"text": text, **screen(text, kind="message").as_dict()}
+    if name in WITHOUT_WARMTH_HINT:
+        screened["hint"] = None
+    return screened
 
 
 def _interaction_in_full(interaction: Interaction, *, blind: bool) -> dict[str, Any]:
@@ -173,7 +181,7 @@ def _interaction_in_full(interaction: Interaction, *, blind: bool) -> dict[str, 
         "caller_words": interaction.caller_words,
         "paraphrase_confirmed": interaction.paraphrase_confirmed,
         "texts": {
-            name: _screened(getattr(interaction, name))
+            name: _screened(getattr(interaction, name), name=name)
             for name in STAFF_TEXTS
             if getattr(interaction, name)
         },
@@ -240,7 +248,9 @@ def _request_in_full(service_request: ServiceRequest) -> dict[str, Any]:
             for m in service_request.outbox_messages.order_by("created_at", "pk")
         ],
         "written": [
-            {"kind": w.kind, "at": w.started_at, **_screened(w.text)} for w in written if w.text
+            {"kind": w.kind, "at": w.started_at, **_screened(w.text, name=w.kind)}
+            for w in written
+            if w.text
         ],
     }
 

@@ -75,6 +75,28 @@ def test_a_reviewer_sees_their_queue_by_due_date_and_the_call_in_full(
     assert page["rubric"]["answers"] == {}
 
 
+def test_the_paraphrase_is_screened_but_never_gets_the_curt_hint(
+    team: dict[str, User], pothole: Service, client_for: Callable[[User], APIClient]
+) -> None:
+    """A paraphrase restates the caller's problem: it is screened, but how warm it reads is
+    not what it is for. The same words written as a note still get the hint."""
+    flat = "A pothole at 100 Main St that has been there for weeks."
+    call = Interaction.objects.create(
+        kind=InteractionKind.PHONE_CALL,
+        agent=team["agent"],
+        started_at=timezone.now() - timedelta(hours=2),
+        paraphrase=flat,
+        text=flat,
+    )
+    call.requests.add(make_request(pothole))
+    evaluation = _assign(call, team["reviewer"], 3)
+    page = client_for(team["reviewer"]).get(f"/api/v1/qa/evaluations/{evaluation.pk}/workspace/")
+    texts = page.json()["interaction"]["texts"]
+    assert texts["paraphrase"]["hint"] is None
+    assert texts["paraphrase"]["politeness"] == texts["text"]["politeness"]
+    assert texts["text"]["hint"]
+
+
 def test_a_draft_keeps_values_and_comments_until_submitted(
     team: dict[str, User], pothole: Service, client_for: Callable[[User], APIClient]
 ) -> None:
