@@ -160,9 +160,9 @@ STAFF_TEXTS = ("greeting", "paraphrase", "recap", "text")
 WITHOUT_WARMTH_HINT = frozenset({"paraphrase"})
 
 
-def _screened(text: str, *, name: str) -> dict[str, Any]:
+def _screened(text: str, *, warmth_hint: bool = True) -> dict[str, Any]:
     screened = {"text": text, **screen(text, kind="message").as_dict()}
-    if name in WITHOUT_WARMTH_HINT:
+    if not warmth_hint:
         screened["hint"] = None
     return screened
 
@@ -181,7 +181,7 @@ def _interaction_in_full(interaction: Interaction, *, blind: bool) -> dict[str, 
         "caller_words": interaction.caller_words,
         "paraphrase_confirmed": interaction.paraphrase_confirmed,
         "texts": {
-            name: _screened(getattr(interaction, name), name=name)
+            name: _screened(getattr(interaction, name), warmth_hint=name not in WITHOUT_WARMTH_HINT)
             for name in STAFF_TEXTS
             if getattr(interaction, name)
         },
@@ -248,9 +248,7 @@ def _request_in_full(service_request: ServiceRequest) -> dict[str, Any]:
             for m in service_request.outbox_messages.order_by("created_at", "pk")
         ],
         "written": [
-            {"kind": w.kind, "at": w.started_at, **_screened(w.text, name=w.kind)}
-            for w in written
-            if w.text
+            {"kind": w.kind, "at": w.started_at, **_screened(w.text)} for w in written if w.text
         ],
     }
 

@@ -2,6 +2,7 @@
 layers (limits, districts, parks, address points) for maps without a tile server."""
 
 import json
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -18,6 +19,12 @@ from routing_adapter.selectors import location_in_city
 
 CITY_LAYER_KINDS = ("city-limits", "council-district", "county-park", "state-highway")
 SIMPLIFY_DEGREES = 0.0002  # ~20 m: enough for a phone screen, a fraction of the bytes
+
+
+def map_layer(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """A map layer: read-only, compressed (public data, no secret in it: nothing for a
+    compression attack to learn) and cached by browsers and proxies for an hour."""
+    return require_GET(gzip_page(cache_control(public=True, max_age=3600)(view)))
 
 
 @require_GET
@@ -50,9 +57,7 @@ def address_reverse(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
-@gzip_page  # public data, no secret in it: nothing for a compression attack to learn
-@cache_control(public=True, max_age=3600)
+@map_layer
 def city_layers(request: HttpRequest) -> JsonResponse:
     features = [
         {
@@ -67,9 +72,7 @@ def city_layers(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
-@require_GET
-@gzip_page  # public data, no secret in it: nothing for a compression attack to learn
-@cache_control(public=True, max_age=3600)
+@map_layer
 def address_layer(request: HttpRequest) -> JsonResponse:
     coordinates = [[round(a.location.x, 5), round(a.location.y, 5)] for a in address_points()]
     return JsonResponse(
@@ -81,9 +84,7 @@ def address_layer(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
-@gzip_page  # public data, no secret in it: nothing for a compression attack to learn
-@cache_control(public=True, max_age=3600)
+@map_layer
 def street_layer(request: HttpRequest) -> JsonResponse:
     """The streets, drawn from the address points, for maps without a tile server."""
     features = [
