@@ -15,7 +15,8 @@ from pathlib import Path
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from qa.screener import Rules, screen
+from qa.screener import screen
+from qa.screener_rules import Rules
 
 
 @dataclass(frozen=True)

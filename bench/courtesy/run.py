@@ -34,8 +34,9 @@ sys.path.insert(0, str(ROOT / "backend"))
 
 from qa.politeness import default_model, politeness  # noqa: E402
 from qa.politeness_training import C_GRID, cross_validate, load_quartiles  # noqa: E402
-from qa.screener import default_rules, screen  # noqa: E402
+from qa.screener import screen  # noqa: E402
 from qa.screener_quality import Labelled, evaluate, load_labelled  # noqa: E402
+from qa.screener_rules import default_rules  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEVELOPMENT = ROOT / "tests" / "qa" / "courtesy_fixtures.txt"

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from qa.screener import default_rules, screen, slur_digest
+from qa.screener import screen
 from qa.screener_quality import evaluate, load_labelled
+from qa.screener_rules import default_rules, slur_digest
 
 FIXTURES = Path(__file__).with_name("courtesy_fixtures.txt")
 

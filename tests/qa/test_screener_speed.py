@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.screener import Rules, TextKind, default_rules, screen
+from qa.screener import TextKind, screen
 from qa.screener_literals import may_match, quick_test, required_literals
 from qa.screener_quality import load_labelled
+from qa.screener_rules import Rules, default_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELLED = [

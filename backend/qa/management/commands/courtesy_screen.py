@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from qa.screener import screen, slur_digest
+from qa.screener import screen
+from qa.screener_rules import slur_digest
 
 
 class Command(BaseCommand):
