@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from intake.models import RequestEvent, Service, ServiceRequest
+from intake.public import public_address, public_point
 from intake.statuses import CLOSED_STATUSES, OPEN_STATUSES, open311_status
 
 
@@ -101,26 +102,29 @@ def service_notice(service_request: ServiceRequest) -> str:
 def request_as_open311(
     service_request: ServiceRequest, *, extensions: bool = False
 ) -> dict[str, Any]:
-    location = service_request.location
+    """The spec's fields, null where the city does not know them; a sensitive service's
+    request at its block, by street name only (as on its public status page)."""
+    point = public_point(service_request)
+    sensitive = service_request.service.is_sensitive
     data: dict[str, Any] = {
         "service_request_id": service_request.public_id,
         "status": open311_status(service_request.status),
-        "status_notes": getattr(service_request, "status_notes", None) or "",
+        "status_notes": getattr(service_request, "status_notes", None) or None,
         "service_name": service_request.service.name,
         "service_code": service_request.service.code,
         "description": service_request.description,
         "agency_responsible": service_request.department.public_name
         or service_request.department.name,
-        "service_notice": service_notice(service_request),
+        "service_notice": service_notice(service_request) or None,
         "requested_datetime": w3c(service_request.created_at),
         "updated_datetime": w3c(service_request.updated_at),
         "expected_datetime": w3c(service_request.promised_at),
-        "address": service_request.address,
-        "address_id": service_request.address_id,
-        "zipcode": service_request.zipcode,
-        "lat": location.y if location is not None else None,
-        "long": location.x if location is not None else None,
-        "media_url": service_request.media_urls[0] if service_request.media_urls else "",
+        "address": public_address(service_request) or None,
+        "address_id": None if sensitive else service_request.address_id or None,
+        "zipcode": service_request.zipcode or None,
+        "lat": point.y if point is not None else None,
+        "long": point.x if point is not None else None,
+        "media_url": service_request.media_urls[0] if service_request.media_urls else None,
     }
     if extensions:
         data["extended_attributes"] = {

@@ -4,7 +4,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    ValidationError,
+)
+from django.core.validators import URLValidator
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -24,7 +30,7 @@ from intake.models import Channel, ContactChannel, ServiceRequest
 from intake.services import service_request_submit
 from open311 import params, selectors
 from open311.models import ApiKey
-from open311.renderers import Open311JSONRenderer, Open311XMLRenderer
+from open311.renderers import Open311JSONRenderer, Open311Negotiation, Open311XMLRenderer
 from open311.services import api_key_find, api_key_touch
 from open311.throttles import Open311ClientThrottle
 from routing_adapter.router import current_directory
@@ -34,6 +40,7 @@ MAX_RESULTS = 1000
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-22T00:00:00Z"
 OPEN311_LOCATION = LocationFields(address="address_string", address_id="address_id")
+MEDIA_URL = URLValidator(schemes=["http", "https"])
 
 
 def _messages(errors: Any, prefix: str = "") -> list[str]:
@@ -59,12 +66,13 @@ class Open311View(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     renderer_classes = [Open311XMLRenderer, Open311JSONRenderer]
+    content_negotiation_class = Open311Negotiation
     parser_classes = [FormParser, MultiPartParser, JSONObjectParser]
     throttle_classes = [Open311ClientThrottle]
     xml_root = "response"
 
     def check_jurisdiction(self, request: Request) -> None:
-        given = request.query_params.get("jurisdiction_id", "")
+        given = params.text(request.query_params, "jurisdiction_id", max_length=200)
         if request.method == "POST" and not given:
             given = params.text(request.data, "jurisdiction_id", max_length=200)
         given = given.strip()
@@ -169,7 +177,8 @@ class RequestListView(Open311View):
             raise InvalidInput.field("status", "Use open, closed or open,closed.")
         if statuses:
             requests = selectors.requests_with_status(requests, statuses)
-        start, end = params.moment(query, "start_date"), params.moment(query, "end_date")
+        start = params.moment(query, "start_date")
+        end = params.moment(query, "end_date", whole_day=True)
         if start and end and start > end:
             raise InvalidInput.field("end_date", "Must not be before start_date.")
         if start and end and end - start > MAX_WINDOW:
@@ -203,7 +212,7 @@ class RequestListView(Open311View):
             [
                 {
                     "service_request_id": created.public_id,
-                    "service_notice": selectors.service_notice(created),
+                    "service_notice": selectors.service_notice(created) or None,
                     "account_id": command.account_id or None,
                 }
             ],
@@ -259,8 +268,11 @@ class RequestListView(Open311View):
     @staticmethod
     def _media_url(data: Any) -> str:
         url = params.text(data, "media_url", max_length=2000)
-        if url and not url.lower().startswith(("https://", "http://")):
-            raise InvalidInput.field("media_url", "Give an http(s) URL.")
+        if url:
+            try:
+                MEDIA_URL(url)
+            except ValidationError:
+                raise InvalidInput.field("media_url", "Give an http(s) URL.") from None
         return url
 
 
@@ -289,3 +301,11 @@ class TokenView(Open311View):
         if public_id is None:
             raise Http404("token not found")
         return Response([{"service_request_id": public_id, "token": token}])
+
+
+class NotFoundView(Open311View):
+    """Any other URL under the endpoint: the spec's 404, in the format its suffix names."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise Http404("No such Open311 resource.")
