@@ -43,11 +43,22 @@ OPEN311_LOCATION = LocationFields(address="address_string", address_id="address_
 MEDIA_URL = URLValidator(schemes=["http", "https"])
 
 
+# The intake command's field names, as an Open311 client sent them.
+OPEN311_FIELDS = {
+    "attributes": "attribute",
+    "service": "service_code",
+    "media_urls": "media_url",
+    "requester_email": "email",
+    "requester_phone": "phone",
+}
+
+
 def _messages(errors: Any, prefix: str = "") -> list[str]:
     if isinstance(errors, dict):
         found: list[str] = []
         for name, value in errors.items():
-            found += _messages(value, f"{prefix}[{name}]" if prefix else str(name))
+            named = f"{prefix}[{name}]" if prefix else OPEN311_FIELDS.get(name, str(name))
+            found += _messages(value, named)
         return found
     if isinstance(errors, list):
         return [m for item in errors for m in _messages(item, prefix)]

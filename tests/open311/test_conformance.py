@@ -238,7 +238,7 @@ def test_post_answer_has_null_service_notice_and_account_id_when_there_are_none(
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
-        ({"attribute[size]": ["small", "large"]}, "attributes[size]"),
+        ({"attribute[size]": ["small", "large"]}, "attribute[size]"),
         ({"lat": ["43.07", "43.08"]}, "lat"),
         ({"service_code": ["pothole", "missed-trash"]}, "service_code"),
         ({"lat": "nan"}, "lat"),
@@ -317,3 +317,19 @@ def test_too_many_parameters_get_the_spec_error_list(
         )
     assert response["Content-Type"].startswith("text/xml" if fmt == "xml" else "application/json")
     _spec_errors(response, 400)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"attribute[size]": None}, "attribute[size]: "),
+        ({"attribute[colour]": "red"}, "attribute[colour]: "),
+        ({"email": "not-an-email"}, "email: "),
+        ({"phone": "-1"}, "phone: "),
+    ],
+)
+def test_errors_name_the_fields_as_the_client_sent_them(
+    post: Post, catalogue: dict[str, Service], fields: dict[str, Any], field: str
+) -> None:
+    errors = _spec_errors(post(**fields), 400)
+    assert any(str(e["description"]).startswith(field) for e in errors), errors
