@@ -117,6 +117,8 @@ def attributes(params: Mapping[str, Any]) -> dict[str, Any]:
         else:
             raw = params[key]
             values = [str(v).strip() for v in (raw if isinstance(raw, list) else [raw])]
+        if any("\x00" in v for v in values):
+            raise InvalidInput.field(f"attribute[{code}]", "Contains a NUL character.")
         if is_list or len(values) > 1:
             existing = found.get(code, [])
             found[code] = [*(existing if isinstance(existing, list) else [existing]), *values]

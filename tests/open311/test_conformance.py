@@ -11,7 +11,7 @@ from django.contrib.gis.geos import Point
 from django.test import Client
 from django.utils import timezone
 
-from intake.models import Service, ServiceRequest
+from intake.models import Service, ServiceAttribute, ServiceRequest
 from tests.factories import make_request
 from tests.open311.test_open311 import as_list, xml
 
@@ -333,3 +333,18 @@ def test_errors_name_the_fields_as_the_client_sent_them(
 ) -> None:
     errors = _spec_errors(post(**fields), 400)
     assert any(str(e["description"]).startswith(field) for e in errors), errors
+
+
+@pytest.mark.parametrize(
+    ("datatype", "answer"),
+    [("text", "a\x00b"), ("string", "\x00"), ("number", "1e999"), ("number", "-1e400")],
+)
+def test_answers_the_database_cannot_store_are_400s_not_500s(
+    post: Post, catalogue: dict[str, Service], datatype: str, answer: str
+) -> None:
+    ServiceAttribute.objects.create(
+        service=catalogue["pothole"], code="extra", datatype=datatype, required=False, order=2
+    )
+    errors = _spec_errors(post(**{"attribute[extra]": answer}), 400)
+    assert any(str(e["description"]).startswith("attribute[extra]: ") for e in errors), errors
+    assert not ServiceRequest.objects.exists()
