@@ -43,7 +43,7 @@ def service_definition_as_open311(service: Service) -> dict[str, Any]:
                 "code": attribute.code,
                 "datatype": attribute.datatype,
                 "required": attribute.required,
-                "datatype_description": attribute.datatype_description,
+                "datatype_description": attribute.datatype_description or None,
                 "order": attribute.order,
                 "description": attribute.description,
                 "values": [

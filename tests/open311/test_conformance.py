@@ -348,3 +348,23 @@ def test_answers_the_database_cannot_store_are_400s_not_500s(
     errors = _spec_errors(post(**{"attribute[extra]": answer}), 400)
     assert any(str(e["description"]).startswith("attribute[extra]: ") for e in errors), errors
     assert not ServiceRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content_type"), [("json", "application/json"), ("xml", "text/xml")]
+)
+def test_a_call_django_refuses_before_any_view_is_still_the_spec_error_list(
+    client: Client, fmt: str, content_type: str
+) -> None:
+    response = client.get(f"/open311/v2/services.{fmt}", HTTP_HOST="not-ours.example")
+    assert response["Content-Type"].startswith(content_type)
+    _spec_errors(response, 400)
+
+
+def test_a_service_definition_without_a_datatype_description_gives_null(
+    client: Client, catalogue: dict[str, Service]
+) -> None:
+    (attribute,) = client.get("/open311/v2/services/pothole.json").json()["attributes"]
+    assert attribute["datatype_description"] is None
+    assert attribute["variable"] is True
+    assert attribute["order"] == 1
