@@ -99,6 +99,14 @@ def service_notice(service_request: ServiceRequest) -> str:
     return f"{owner} will handle this request. We aim to finish by {promised:%A %-d %B %Y}."
 
 
+def _updated(service_request: ServiceRequest) -> datetime:
+    """GeoReport v2: "for requests with status=closed, this will be the date the request was
+    closed", whatever was written to the request since (a survey answer, a note)."""
+    if open311_status(service_request.status) == "closed" and service_request.closed_at:
+        return service_request.closed_at
+    return service_request.updated_at
+
+
 def request_as_open311(
     service_request: ServiceRequest, *, extensions: bool = False
 ) -> dict[str, Any]:
@@ -112,12 +120,12 @@ def request_as_open311(
         "status_notes": getattr(service_request, "status_notes", None) or None,
         "service_name": service_request.service.name,
         "service_code": service_request.service.code,
-        "description": service_request.description,
+        "description": service_request.description or None,
         "agency_responsible": service_request.department.public_name
         or service_request.department.name,
         "service_notice": service_notice(service_request) or None,
         "requested_datetime": w3c(service_request.created_at),
-        "updated_datetime": w3c(service_request.updated_at),
+        "updated_datetime": w3c(_updated(service_request)),
         "expected_datetime": w3c(service_request.promised_at),
         "address": public_address(service_request) or None,
         "address_id": None if sensitive else service_request.address_id or None,

@@ -237,7 +237,8 @@ class RequestListView(Open311View):
             raise InvalidInput.field("service_code", "This field is required.")
         service = current_directory().services.get(code)
         if service is None:
-            raise InvalidInput.field("service_code", f"No service {code!r}.")
+            # GeoReport v2 lists "404 - service_code ... was not found" for this call.
+            raise Http404(f"service_code: No service {code!r}.")
         location = Location.parse(
             lat=params.text(data, "lat", max_length=40),
             long=params.text(data, "long", max_length=40),

@@ -368,3 +368,35 @@ def test_a_service_definition_without_a_datatype_description_gives_null(
     assert attribute["datatype_description"] is None
     assert attribute["variable"] is True
     assert attribute["order"] == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_post_to_a_service_code_that_does_not_exist_is_404_as_the_spec_lists(
+    post: Post, catalogue: dict[str, Service], fmt: str
+) -> None:
+    errors = _spec_errors(post(fmt, service_code="unicorns"), 404)
+    assert str(errors[0]["description"]).startswith("service_code: ")
+    assert _spec_errors(post(fmt, service_code=None), 400)
+    assert not ServiceRequest.objects.exists()
+
+
+def test_a_closed_request_is_updated_when_it_was_closed_and_blank_text_is_null(
+    client: Client, catalogue: dict[str, Service], make_user: Callable[..., Any]
+) -> None:
+    from intake.services import service_request_change_status
+    from intake.statuses import Status
+
+    created = make_request(catalogue["pothole"], attributes={"size": "small"}, description="")
+    service_request_change_status(
+        service_request=created, to_status=Status.RESOLVED, actor=make_user("admin"), note="Done."
+    )
+    created.refresh_from_db()
+    later = created.closed_at + timedelta(days=3)
+    ServiceRequest.objects.filter(pk=created.pk).update(updated_at=later)
+    (body,) = client.get(f"/open311/v2/requests/{created.public_id}.json").json()
+    assert body["status"] == "closed"
+    assert body["updated_datetime"] == timezone.localtime(created.closed_at).isoformat(
+        timespec="seconds"
+    )
+    assert body["description"] is None
+    assert body["service_notice"] is None
