@@ -391,6 +391,7 @@ def test_a_closed_request_is_updated_when_it_was_closed_and_blank_text_is_null(
         service_request=created, to_status=Status.RESOLVED, actor=make_user("admin"), note="Done."
     )
     created.refresh_from_db()
+    assert created.closed_at is not None
     later = created.closed_at + timedelta(days=3)
     ServiceRequest.objects.filter(pk=created.pk).update(updated_at=later)
     (body,) = client.get(f"/open311/v2/requests/{created.public_id}.json").json()
