@@ -39,7 +39,12 @@ def _open311_error(request: HttpRequest, code: int, description: str) -> HttpRes
             "</error></errors>"
         )
         return HttpResponse(xml, status=code, content_type="text/xml; charset=utf-8")
-    return JsonResponse([{"code": code, "description": description}], status=code, safe=False)
+    return JsonResponse(
+        [{"code": code, "description": description}],
+        status=code,
+        safe=False,
+        content_type="application/json; charset=utf-8",
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

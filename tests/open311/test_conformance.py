@@ -401,3 +401,16 @@ def test_a_closed_request_is_updated_when_it_was_closed_and_blank_text_is_null(
     )
     assert body["description"] is None
     assert body["service_notice"] is None
+
+
+def test_errors_made_before_any_view_carry_the_spec_content_types(
+    client: Client, settings: Any
+) -> None:
+    settings.CIVIC311_MAX_BODY_BYTES = 100
+    too_large = client.post("/open311/v2/requests.json", {"description": "x" * 500})
+    bad_host = client.get("/open311/v2/services.json", HTTP_HOST="not-ours.example")
+    outside = client.get("/open311/v3/services.json")
+    for response in (too_large, bad_host, outside):
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        _spec_errors(response, response.status_code)
+    assert [too_large.status_code, bad_host.status_code, outside.status_code] == [413, 400, 404]
