@@ -111,7 +111,7 @@ def request_as_open311(
     service_request: ServiceRequest, *, extensions: bool = False
 ) -> dict[str, Any]:
     """The spec's fields, null where the city does not know them; a sensitive service's
-    request at its block, by street name only (as on its public status page)."""
+    request at its block, by street name only (as on its public status page), no text."""
     point = public_point(service_request)
     sensitive = service_request.service.is_sensitive
     data: dict[str, Any] = {
@@ -120,7 +120,9 @@ def request_as_open311(
         "status_notes": getattr(service_request, "status_notes", None) or None,
         "service_name": service_request.service.name,
         "service_code": service_request.service.code,
-        "description": service_request.description or None,
+        # Free text about a sensitive problem tends to name the home (the status page never
+        # shows it): a sensitive request's description stays with the city.
+        "description": None if sensitive else service_request.description or None,
         "agency_responsible": service_request.department.public_name
         or service_request.department.name,
         "service_notice": service_notice(service_request) or None,

@@ -90,6 +90,7 @@ def test_sensitive_requests_show_the_block_and_never_the_point_or_house_number(
         location=Point(-89.401234, 43.071234, srid=4326),
         address="1234 Elm St",
         address_id="ADDR-1234",
+        description="Rats in the basement of apartment 4B",
     )
     (body,) = client.get(url.format(id=created.public_id)).json()
     assert (body["lat"], body["long"]) != pytest.approx((43.071234, -89.401234))
@@ -97,8 +98,10 @@ def test_sensitive_requests_show_the_block_and_never_the_point_or_house_number(
     assert body["long"] == pytest.approx(-89.401234, abs=0.003)
     assert body["address"] == "Elm St"
     assert body["address_id"] is None
+    # Free text near the home names it as well as a house number does.
+    assert body["description"] is None
     content = client.get("/open311/v2/requests.xml", {"extensions": "true"}).content.decode()
-    for exact in ("1234 Elm", "43.071234", "89.401234", "ADDR-1234"):
+    for exact in ("1234 Elm", "43.071234", "89.401234", "ADDR-1234", "apartment 4B"):
         assert exact not in content
 
 
