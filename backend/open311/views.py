@@ -26,7 +26,7 @@ from core.errors import InvalidInput, RateLimited
 from core.parsers import JSONObjectParser
 from intake.commands import IntakeCommand, Location, LocationFields, Requester
 from intake.limits import MAX_DESCRIPTION
-from intake.models import Channel, ContactChannel, ServiceRequest
+from intake.models import Channel, ContactChannel, ServiceRequest, ServiceType
 from intake.services import service_request_submit
 from open311 import params, selectors
 from open311.models import ApiKey
@@ -217,19 +217,21 @@ class RequestListView(Open311View):
         command = self._command(data, api_key)
         submitted = service_request_submit(command=command, actor=None)
         created = submitted.service_request
-        # A realtime service: the request exists, so its id is the answer. GeoReport v2 sends
-        # a token only instead of an id ("should not be returned if token is returned").
-        return Response(
-            [
-                {
-                    "service_request_id": created.public_id,
-                    "service_notice": selectors.service_notice(created) or None,
-                    "account_id": command.account_id or None,
-                }
-            ],
-            # 200, not 201: published clients test for the status the spec's examples show.
-            status=status.HTTP_200_OK,
-        )
+        # 200, not 201: published clients test for the status the spec's examples show.
+        return Response([self._answer(created, command)], status=status.HTTP_200_OK)
+
+    @staticmethod
+    def _answer(created: ServiceRequest, command: IntakeCommand) -> dict[str, Any]:
+        """GeoReport v2 by the service's type: realtime answers the id, batch a token instead
+        ("should not be returned if service_request_id is returned"), blackbox neither."""
+        answer: dict[str, Any] = {}
+        if command.service.type == ServiceType.REALTIME:
+            answer["service_request_id"] = created.public_id
+        elif command.service.type == ServiceType.BATCH:
+            answer["token"] = created.token
+        answer["service_notice"] = selectors.service_notice(created) or None
+        answer["account_id"] = command.account_id or None
+        return answer
 
     def _command(self, data: Any, api_key: ApiKey) -> IntakeCommand:
         code = params.text(data, "service_code", max_length=64)

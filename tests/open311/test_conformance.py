@@ -417,3 +417,34 @@ def test_errors_made_before_any_view_carry_the_spec_content_types(
         assert response["Content-Type"] == "application/json; charset=utf-8"
         _spec_errors(response, response.status_code)
     assert [too_large.status_code, bad_host.status_code, outside.status_code] == [413, 400, 404]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(
+    ("service_type", "fields"),
+    [
+        ("realtime", {"service_request_id", "service_notice", "account_id"}),
+        ("batch", {"token", "service_notice", "account_id"}),
+        ("blackbox", {"service_notice", "account_id"}),
+    ],
+)
+def test_the_post_answer_follows_the_service_type(
+    client: Client,
+    post: Post,
+    catalogue: dict[str, Service],
+    fmt: str,
+    service_type: str,
+    fields: set[str],
+) -> None:
+    pothole = catalogue["pothole"]
+    pothole.type = service_type
+    pothole.save(update_fields=["type"])
+    response = post(fmt)
+    assert response.status_code == 200, response.content
+    answer = response.json()[0] if fmt == "json" else xml(response)["service_requests"]["request"]
+    assert set(answer) == fields
+    created = ServiceRequest.objects.get()
+    if "token" in fields:
+        assert answer["token"] == created.token
+        found = client.get(f"/open311/v2/tokens/{created.token}.json").json()
+        assert found == [{"service_request_id": created.public_id, "token": created.token}]
