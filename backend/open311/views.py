@@ -38,7 +38,8 @@ from routing_adapter.router import current_directory
 MAX_WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-CHANGESET = "2026-11-22T00:00:00Z"
+# When this endpoint last changed what it answers (discovery tells clients to look again).
+CHANGESET = "2026-11-30T00:00:00Z"
 OPEN311_LOCATION = LocationFields(address="address_string", address_id="address_id")
 MEDIA_URL = URLValidator(schemes=["http", "https"])
 
