@@ -26,7 +26,7 @@ def test_post_with_an_address_id_only_is_a_location(
     assert ServiceRequest.objects.get().address_id == "ADDR-77"
 
 
-def test_post_answer_has_null_service_notice_and_account_id_when_there_are_none(
+def test_post_answer_has_a_null_account_id_when_none_was_given(
     post: Post, catalogue: dict[str, Service]
 ) -> None:
     (answer,) = post().json()
