@@ -22,7 +22,7 @@ def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
             )
             return HttpResponse(xml, status=413, content_type="text/xml; charset=utf-8")
         body = json.dumps([{"code": 413, "description": description}])
-        return HttpResponse(body, status=413, content_type="application/json")
+        return HttpResponse(body, status=413, content_type="application/json; charset=utf-8")
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": description}, status=413)
     page = (

@@ -30,19 +30,29 @@ def ready(request: HttpRequest) -> JsonResponse:
     return JsonResponse(report, status=200 if is_ready else 503)
 
 
+def _open311_error(request: HttpRequest, code: int, description: str) -> HttpResponse:
+    """GeoReport v2's error list, in the format the URL asks for."""
+    if request.path.endswith(".xml"):
+        xml = (
+            '<?xml version="1.0" encoding="utf-8"?>\n'
+            f"<errors><error><code>{code}</code><description>{description}</description>"
+            "</error></errors>"
+        )
+        return HttpResponse(xml, status=code, content_type="text/xml; charset=utf-8")
+    return JsonResponse(
+        [{"code": code, "description": description}],
+        status=code,
+        safe=False,
+        content_type="application/json; charset=utf-8",
+    )
+
+
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A URL no route matches answers in the format of the interface it was meant for."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
     if request.path.startswith("/open311/"):
-        if request.path.endswith(".xml"):
-            xml = (
-                '<?xml version="1.0" encoding="utf-8"?>\n'
-                "<errors><error><code>404</code><description>Not found.</description>"
-                "</error></errors>"
-            )
-            return HttpResponse(xml, status=404, content_type="text/xml; charset=utf-8")
-        return JsonResponse([{"code": 404, "description": "Not found."}], status=404, safe=False)
+        return _open311_error(request, 404, "Not found.")
     return page_not_found(request, exception)
 
 
@@ -50,6 +60,6 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A request Django itself refuses (too many fields, a bad host) before any view runs."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Bad request."}, status=400)
-    if request.path.startswith("/open311/") and not request.path.endswith(".xml"):
-        return JsonResponse([{"code": 400, "description": "Bad request."}], status=400, safe=False)
+    if request.path.startswith("/open311/"):
+        return _open311_error(request, 400, "Bad request.")
     return django_bad_request(request, exception)

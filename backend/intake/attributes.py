@@ -1,5 +1,6 @@
 """Validation of the answers to a service's attributes (Open311 service definitions)."""
 
+import math
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -34,7 +35,8 @@ def _clean_one(attribute: ServiceAttribute, raw: Any) -> Any:
             number = Decimal(text)
         except InvalidOperation:
             raise ValueError("Enter a number.") from None
-        if not number.is_finite():
+        # 1e999 is a finite Decimal but an infinite float, which JSON cannot store.
+        if not number.is_finite() or not math.isfinite(float(number)):
             raise ValueError("Enter a number.")
         return float(number)
     if datatype == AttributeDatatype.DATETIME:

@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,10 +13,22 @@ from core.errors import InvalidInput
 
 MIN_YEAR, MAX_YEAR = 1900, 2999
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
+_SPACED_OFFSET = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _single(params: Mapping[str, Any], name: str) -> Any:
+    """The one value of a parameter; the same name twice with different values is a mistake
+    (a query string or form would otherwise silently keep the last one)."""
+    if isinstance(params, QueryDict):
+        given = set(params.getlist(name))
+        if len(given) > 1:
+            raise InvalidInput.field(name, "Give this parameter once.")
+    return params.get(name)
 
 
 def text(params: Mapping[str, Any], name: str, *, max_length: int = 255) -> str:
-    value = params.get(name)
+    value = _single(params, name)
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -55,12 +67,15 @@ def integer(params: Mapping[str, Any], name: str, default: int, low: int, high: 
     return value
 
 
-def moment(params: Mapping[str, Any], name: str) -> datetime | None:
-    """W3C datetimes: with an offset, with Z, with fractional seconds; no offset = city time."""
+def moment(params: Mapping[str, Any], name: str, *, whole_day: bool = False) -> datetime | None:
+    """W3C datetimes: with an offset, with Z, with fractional seconds; no offset = city time.
+    A date alone is its midnight, or with `whole_day` its last moment (an inclusive end)."""
     raw = text(params, name, max_length=40)
     if not raw:
         return None
-    candidate = raw[:-1] + "+00:00" if raw.endswith(("Z", "z")) else raw
+    # An offset's "+" sent unencoded arrives as a space: read it as the offset it was.
+    candidate = _SPACED_OFFSET.sub(r"\1+\2", raw)
+    candidate = candidate[:-1] + "+00:00" if candidate.endswith(("Z", "z")) else candidate
     try:
         parsed = datetime.fromisoformat(candidate)
     except ValueError:
@@ -72,10 +87,15 @@ def moment(params: Mapping[str, Any], name: str) -> datetime | None:
         raise InvalidInput.field(name, f"Give a year between {MIN_YEAR} and {MAX_YEAR}.")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    if whole_day and _DATE_ONLY.match(raw):
+        parsed += timedelta(days=1, microseconds=-1)
     return parsed
 
 
 def comma_list(params: Mapping[str, Any], name: str, *, max_items: int = 100) -> list[str]:
+    """GeoReport v2 lets a list parameter be comma delimited or "declared multiple times"."""
+    if isinstance(params, QueryDict) and len(params.getlist(name)) > 1:
+        params = {name: ",".join(params.getlist(name))}
     raw = text(params, name, max_length=4000)
     items = [item.strip() for item in raw.split(",") if item.strip()]
     if len(items) > max_items:
@@ -97,6 +117,8 @@ def attributes(params: Mapping[str, Any]) -> dict[str, Any]:
         else:
             raw = params[key]
             values = [str(v).strip() for v in (raw if isinstance(raw, list) else [raw])]
+        if any("\x00" in v for v in values):
+            raise InvalidInput.field(f"attribute[{code}]", "Contains a NUL character.")
         if is_list or len(values) > 1:
             existing = found.get(code, [])
             found[code] = [*(existing if isinstance(existing, list) else [existing]), *values]

@@ -1,10 +1,17 @@
 """Open311's two formats. XML is the required one: element names follow GeoReport v2."""
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 from xml.etree import ElementTree
 
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+
+# Characters XML 1.0 cannot carry even escaped (control characters, U+FFFE, U+FFFF): text
+# typed or pasted with one must not make the whole document unreadable to a client.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 # The element that wraps each member of a list, by the list's element name.
 LIST_ITEMS = {
@@ -25,7 +32,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return NOT_XML.sub("", str(value))
 
 
 def _fill(element: ElementTree.Element, value: Any) -> None:
@@ -71,3 +78,16 @@ class Open311XMLRenderer(BaseRenderer):
 class Open311JSONRenderer(JSONRenderer):
     format = "json"
     charset = "utf-8"
+
+
+class Open311Negotiation(DefaultContentNegotiation):
+    """The URL's suffix chooses the format (XML, the spec's required one, when there is none);
+    the Accept header does not: `Accept: application/xml` on `.xml`, or a browser's header on
+    `.json`, would otherwise be refused with 406."""
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        offered = list(renderers)
+        chosen = next((r for r in offered if r.format == (format_suffix or "xml")), offered[0])
+        return chosen, chosen.media_type

@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from intake.models import RequestEvent, Service, ServiceRequest
+from intake.public import public_address, public_point
 from intake.statuses import CLOSED_STATUSES, OPEN_STATUSES, open311_status
 
 
@@ -42,7 +43,7 @@ def service_definition_as_open311(service: Service) -> dict[str, Any]:
                 "code": attribute.code,
                 "datatype": attribute.datatype,
                 "required": attribute.required,
-                "datatype_description": attribute.datatype_description,
+                "datatype_description": attribute.datatype_description or None,
                 "order": attribute.order,
                 "description": attribute.description,
                 "values": [
@@ -98,29 +99,42 @@ def service_notice(service_request: ServiceRequest) -> str:
     return f"{owner} will handle this request. We aim to finish by {promised:%A %-d %B %Y}."
 
 
+def _updated(service_request: ServiceRequest) -> datetime:
+    """GeoReport v2: "for requests with status=closed, this will be the date the request was
+    closed", whatever was written to the request since (a survey answer, a note)."""
+    if open311_status(service_request.status) == "closed" and service_request.closed_at:
+        return service_request.closed_at
+    return service_request.updated_at
+
+
 def request_as_open311(
     service_request: ServiceRequest, *, extensions: bool = False
 ) -> dict[str, Any]:
-    location = service_request.location
+    """The spec's fields, null where the city does not know them; a sensitive service's
+    request at its block, by street name only (as on its public status page), no text."""
+    point = public_point(service_request)
+    sensitive = service_request.service.is_sensitive
     data: dict[str, Any] = {
         "service_request_id": service_request.public_id,
         "status": open311_status(service_request.status),
-        "status_notes": getattr(service_request, "status_notes", None) or "",
+        "status_notes": getattr(service_request, "status_notes", None) or None,
         "service_name": service_request.service.name,
         "service_code": service_request.service.code,
-        "description": service_request.description,
+        # Free text about a sensitive problem tends to name the home (the status page never
+        # shows it): a sensitive request's description stays with the city.
+        "description": None if sensitive else service_request.description or None,
         "agency_responsible": service_request.department.public_name
         or service_request.department.name,
-        "service_notice": service_notice(service_request),
+        "service_notice": service_notice(service_request) or None,
         "requested_datetime": w3c(service_request.created_at),
-        "updated_datetime": w3c(service_request.updated_at),
+        "updated_datetime": w3c(_updated(service_request)),
         "expected_datetime": w3c(service_request.promised_at),
-        "address": service_request.address,
-        "address_id": service_request.address_id,
-        "zipcode": service_request.zipcode,
-        "lat": location.y if location is not None else None,
-        "long": location.x if location is not None else None,
-        "media_url": service_request.media_urls[0] if service_request.media_urls else "",
+        "address": public_address(service_request) or None,
+        "address_id": None if sensitive else service_request.address_id or None,
+        "zipcode": service_request.zipcode or None,
+        "lat": point.y if point is not None else None,
+        "long": point.x if point is not None else None,
+        "media_url": service_request.media_urls[0] if service_request.media_urls else None,
     }
     if extensions:
         data["extended_attributes"] = {

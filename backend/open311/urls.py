@@ -19,4 +19,5 @@ urlpatterns = [
         name="open311-request",
     ),
     re_path(r"^tokens/(?P<token>[\w-]+)" + FORMAT, views.TokenView.as_view(), name="open311-token"),
+    re_path(r"^.*?(?:\.(?P<format>xml|json))?$", views.NotFoundView.as_view()),
 ]

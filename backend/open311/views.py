@@ -4,7 +4,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    ValidationError,
+)
+from django.core.validators import URLValidator
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -20,11 +26,11 @@ from core.errors import InvalidInput, RateLimited
 from core.parsers import JSONObjectParser
 from intake.commands import IntakeCommand, Location, LocationFields, Requester
 from intake.limits import MAX_DESCRIPTION
-from intake.models import Channel, ContactChannel, ServiceRequest
+from intake.models import Channel, ContactChannel, ServiceRequest, ServiceType
 from intake.services import service_request_submit
 from open311 import params, selectors
 from open311.models import ApiKey
-from open311.renderers import Open311JSONRenderer, Open311XMLRenderer
+from open311.renderers import Open311JSONRenderer, Open311Negotiation, Open311XMLRenderer
 from open311.services import api_key_find, api_key_touch
 from open311.throttles import Open311ClientThrottle
 from routing_adapter.router import current_directory
@@ -32,15 +38,28 @@ from routing_adapter.router import current_directory
 MAX_WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-CHANGESET = "2026-11-22T00:00:00Z"
+# When this endpoint last changed what it answers (discovery tells clients to look again).
+CHANGESET = "2026-11-30T00:00:00Z"
 OPEN311_LOCATION = LocationFields(address="address_string", address_id="address_id")
+MEDIA_URL = URLValidator(schemes=["http", "https"])
+
+
+# The intake command's field names, as an Open311 client sent them.
+OPEN311_FIELDS = {
+    "attributes": "attribute",
+    "service": "service_code",
+    "media_urls": "media_url",
+    "requester_email": "email",
+    "requester_phone": "phone",
+}
 
 
 def _messages(errors: Any, prefix: str = "") -> list[str]:
     if isinstance(errors, dict):
         found: list[str] = []
         for name, value in errors.items():
-            found += _messages(value, f"{prefix}[{name}]" if prefix else str(name))
+            named = f"{prefix}[{name}]" if prefix else OPEN311_FIELDS.get(name, str(name))
+            found += _messages(value, named)
         return found
     if isinstance(errors, list):
         return [m for item in errors for m in _messages(item, prefix)]
@@ -59,12 +78,13 @@ class Open311View(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     renderer_classes = [Open311XMLRenderer, Open311JSONRenderer]
+    content_negotiation_class = Open311Negotiation
     parser_classes = [FormParser, MultiPartParser, JSONObjectParser]
     throttle_classes = [Open311ClientThrottle]
     xml_root = "response"
 
     def check_jurisdiction(self, request: Request) -> None:
-        given = request.query_params.get("jurisdiction_id", "")
+        given = params.text(request.query_params, "jurisdiction_id", max_length=200)
         if request.method == "POST" and not given:
             given = params.text(request.data, "jurisdiction_id", max_length=200)
         given = given.strip()
@@ -169,7 +189,8 @@ class RequestListView(Open311View):
             raise InvalidInput.field("status", "Use open, closed or open,closed.")
         if statuses:
             requests = selectors.requests_with_status(requests, statuses)
-        start, end = params.moment(query, "start_date"), params.moment(query, "end_date")
+        start = params.moment(query, "start_date")
+        end = params.moment(query, "end_date", whole_day=True)
         if start and end and start > end:
             raise InvalidInput.field("end_date", "Must not be before start_date.")
         if start and end and end - start > MAX_WINDOW:
@@ -197,19 +218,21 @@ class RequestListView(Open311View):
         command = self._command(data, api_key)
         submitted = service_request_submit(command=command, actor=None)
         created = submitted.service_request
-        # A realtime service: the request exists, so its id is the answer. GeoReport v2 sends
-        # a token only instead of an id ("should not be returned if token is returned").
-        return Response(
-            [
-                {
-                    "service_request_id": created.public_id,
-                    "service_notice": selectors.service_notice(created),
-                    "account_id": command.account_id or None,
-                }
-            ],
-            # 200, not 201: published clients test for the status the spec's examples show.
-            status=status.HTTP_200_OK,
-        )
+        # 200, not 201: published clients test for the status the spec's examples show.
+        return Response([self._answer(created, command)], status=status.HTTP_200_OK)
+
+    @staticmethod
+    def _answer(created: ServiceRequest, command: IntakeCommand) -> dict[str, Any]:
+        """GeoReport v2 by the service's type: realtime answers the id, batch a token instead
+        ("should not be returned if service_request_id is returned"), blackbox neither."""
+        answer: dict[str, Any] = {}
+        if command.service.type == ServiceType.REALTIME:
+            answer["service_request_id"] = created.public_id
+        elif command.service.type == ServiceType.BATCH:
+            answer["token"] = created.token
+        answer["service_notice"] = selectors.service_notice(created) or None
+        answer["account_id"] = command.account_id or None
+        return answer
 
     def _command(self, data: Any, api_key: ApiKey) -> IntakeCommand:
         code = params.text(data, "service_code", max_length=64)
@@ -217,7 +240,8 @@ class RequestListView(Open311View):
             raise InvalidInput.field("service_code", "This field is required.")
         service = current_directory().services.get(code)
         if service is None:
-            raise InvalidInput.field("service_code", f"No service {code!r}.")
+            # GeoReport v2 lists "404 - service_code ... was not found" for this call.
+            raise Http404(f"service_code: No service {code!r}.")
         location = Location.parse(
             lat=params.text(data, "lat", max_length=40),
             long=params.text(data, "long", max_length=40),
@@ -259,8 +283,11 @@ class RequestListView(Open311View):
     @staticmethod
     def _media_url(data: Any) -> str:
         url = params.text(data, "media_url", max_length=2000)
-        if url and not url.lower().startswith(("https://", "http://")):
-            raise InvalidInput.field("media_url", "Give an http(s) URL.")
+        if url:
+            try:
+                MEDIA_URL(url)
+            except ValidationError:
+                raise InvalidInput.field("media_url", "Give an http(s) URL.") from None
         return url
 
 
@@ -289,3 +316,11 @@ class TokenView(Open311View):
         if public_id is None:
             raise Http404("token not found")
         return Response([{"service_request_id": public_id, "token": token}])
+
+
+class NotFoundView(Open311View):
+    """Any other URL under the endpoint: the spec's 404, in the format its suffix names."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise Http404("No such Open311 resource.")
