@@ -13,13 +13,24 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def show_errors(form: forms.Form, error: InvalidInput) -> None:
-    """The domain's field errors on the form's fields; the rest above the form."""
+# Details the domain sends beside its messages (the screener's flags and scores, which the
+# courtesy hints under the field already show): not messages to list.
+DETAILS = frozenset({"courtesy"})
+
+
+def show_errors(
+    form: forms.Form, error: InvalidInput, *, names: dict[str, str] | None = None
+) -> None:
+    """The domain's field errors on the form's fields; the rest above the form. Nested errors
+    (a service's attributes by code) are named by `names` (code -> question) when given."""
     for name, messages in error.errors.items():
+        if name in DETAILS:
+            continue
         if isinstance(messages, dict):  # nested, e.g. a service's attributes by code
             for inner, inner_messages in messages.items():
+                label = (names or {}).get(inner, inner)
                 for message in inner_messages:
-                    form.add_error(None, f"{inner}: {message}")
+                    form.add_error(None, f"{label}: {message}")
             continue
         items = messages if isinstance(messages, list) else [str(messages)]
         for message in items:

@@ -216,6 +216,13 @@ class TransferForm(UswdsForm):
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args: Any, owner: Department | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if owner is not None:  # a request is never transferred to the department that has it
+            field = self.fields["department"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = field.queryset.exclude(pk=owner.pk)
+
 
 class PromiseForm(UswdsForm):
     promised_at = forms.DateTimeField(
