@@ -158,7 +158,11 @@ def test_the_call_screen_asks_the_services_questions_and_opens_the_request(
     assert 'name="attribute-size"' in checked
     missing = client.post(call_url + "request/", where)
     assert missing.status_code == 422
-    assert "size:" in missing.content.decode()
+    refused = missing.content.decode()
+    # Asked again, named by the question the agent reads, the refusal under it.
+    assert 'name="attribute-size"' in refused
+    assert "How big is it?: This attribute is required." in refused
+    assert 'id="q-size-error"' in refused
     opened = client.post(call_url + "request/", where | {"attribute-size": "large"})
     assert opened.status_code == 200
     created = ServiceRequest.objects.get(address="5 Main St")
@@ -194,3 +198,35 @@ def test_second_factor_set_up_shows_a_qr_code_beside_the_secret(
     assert 'src="data:image/svg+xml' in html  # an image: nothing inline for the CSP to refuse
     assert 'class="otp-secret"' in html
     assert "<script" not in html.split("<main", 1)[-1].split("</main>", 1)[0]
+
+
+def test_the_call_links_its_request_recaps_the_date_in_words_and_ends_with_the_next_call(
+    pothole: Service, make_user: Callable[..., User]
+) -> None:
+    client = browser_for(make_user(Role.AGENT))
+    call_url = client.post("/staff/calls/start/", {"greeting": "Riverton 3-1-1, Sam"})["Location"]
+    client.post(call_url + "caller/", {"caller_name": "Ana", "caller_phone": "", "language": "en"})
+    client.post(
+        call_url + "problem/",
+        {"caller_words": "A hole", "paraphrase": "A pothole?", "paraphrase_confirmed": "on"},
+    )
+    where = {"service": "pothole", "lat": "43.07", "long": "-89.40", "address": "5 Main St"}
+    html = client.post(call_url + "request/", where).content.decode()
+    created = ServiceRequest.objects.get(address="5 Main St")
+    assert created.promised_at is not None
+    link = f'href="/staff/requests/{created.public_id}/"'
+    assert link in html
+    spoken = timezone.localtime(created.promised_at).strftime("%A %-d %B")
+    assert f"we expect it done by {spoken}." in html  # read out as a day, not 2026-12-09
+    assert '<option value="request_created" selected>' in html
+    ended = client.post(
+        call_url + "end/",
+        {"outcome": "request_created", "recap": f"Your reference is {created.public_id}."},
+    ).content.decode()
+    assert link in ended
+    assert 'href="/staff/calls/"' in ended
+
+
+def test_a_lookup_that_finds_no_one_says_what_to_try(make_user: Callable[..., User]) -> None:
+    html = browser_for(make_user(Role.AGENT)).get("/staff/calls/", {"q": "Zzyzx"}).content.decode()
+    assert "No caller or request matches “Zzyzx”" in html

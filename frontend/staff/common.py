@@ -18,19 +18,15 @@ def is_htmx(request: HttpRequest) -> bool:
 DETAILS = frozenset({"courtesy"})
 
 
-def show_errors(
-    form: forms.Form, error: InvalidInput, *, names: dict[str, str] | None = None
-) -> None:
-    """The domain's field errors on the form's fields; the rest above the form. Nested errors
-    (a service's attributes by code) are named by `names` (code -> question) when given."""
+def show_errors(form: forms.Form, error: InvalidInput) -> None:
+    """The domain's field errors on the form's fields; the rest above the form."""
     for name, messages in error.errors.items():
         if name in DETAILS:
             continue
         if isinstance(messages, dict):  # nested, e.g. a service's attributes by code
             for inner, inner_messages in messages.items():
-                label = (names or {}).get(inner, inner)
                 for message in inner_messages:
-                    form.add_error(None, f"{label}: {message}")
+                    form.add_error(None, f"{inner}: {message}")
             continue
         items = messages if isinstance(messages, list) else [str(messages)]
         for message in items:
