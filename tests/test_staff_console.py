@@ -230,3 +230,30 @@ def test_the_call_links_its_request_recaps_the_date_in_words_and_ends_with_the_n
 def test_a_lookup_that_finds_no_one_says_what_to_try(make_user: Callable[..., User]) -> None:
     html = browser_for(make_user(Role.AGENT)).get("/staff/calls/", {"q": "Zzyzx"}).content.decode()
     assert "No caller or request matches “Zzyzx”" in html
+
+
+def test_the_queue_marks_overdue_rows_and_filters_by_its_own_services_only(
+    pothole: Service,
+    missed_trash: Service,
+    streets: Department,
+    make_user: Callable[..., User],
+) -> None:
+    late = make_request(pothole)
+    ServiceRequest.objects.filter(pk=late.pk).update(promised_at=timezone.now() - timedelta(days=2))
+    on_time = make_request(pothole, address="7 Oak Ave")
+    client = browser_for(make_user(Role.DEPARTMENT_STAFF, [streets]))
+    html = client.get("/staff/queues/streets/").content.decode()
+    rows = html.split("<tbody>", 1)[1]
+    late_row = rows.split(late.public_id, 1)[0].rsplit("<tr", 1)[1]
+    assert 'class="is-overdue"' in late_row
+    on_time_row = rows.split(on_time.public_id, 1)[0].rsplit("<tr", 1)[1]
+    assert "is-overdue" not in on_time_row
+    assert ">overdue</span>" in rows
+    filters = html.split('class="usa-form queue-filter-form"', 1)[1].split("</form>", 1)[0]
+    assert 'value="pothole"' in filters
+    assert 'value="missed-trash"' not in filters  # Sanitation's service, not this queue's
+    assert 'class="usa-select' in filters  # styled as the console's other forms
+    assert 'type="checkbox" name="unassigned"' in filters
+    # Ticked: the unassigned only; unticked: no filter (no "Unknown" choice to make).
+    assert client.get("/staff/queues/streets/", {"unassigned": "true"}).status_code == 200
+    assert len(client.get("/staff/queues/streets/", {"sort": "due"}).context["rows"]) == 2
