@@ -64,6 +64,24 @@ def test_courtesy_hints_show_the_rewording(make_user: Callable[..., User]) -> No
     assert "No courtesy hints" in quiet.content.decode()
 
 
+def test_courtesy_hints_say_when_a_note_reads_as_curt_and_what_a_call_note_needs(
+    make_user: Callable[..., User],
+) -> None:
+    client = browser_for(make_user(Role.AGENT))
+    curt = client.post("/staff/courtesy-hints/", {"field": "text", "text": "Done."})
+    assert "This reads as curt" in curt.content.decode()  # the screener's hint, shown
+    assert "No courtesy hints" not in curt.content.decode()
+    recap = client.post(
+        "/staff/courtesy-hints/",
+        {"field": "recap", "recap": "Thank you for calling.", "kind": "call_notes"},
+    ).content.decode()
+    assert "C11" in recap
+    assert "“”" not in recap  # a missing recap quotes nothing
+    # Call notes are never held back: no reason to give, and no "reads as curt" advice.
+    assert "give a reason" not in recap
+    assert "QA sees these hints" in recap
+
+
 def test_an_incomplete_callback_lists_every_missing_field(make_user: Callable[..., User]) -> None:
     client = browser_for(make_user(Role.AGENT))
     started = client.post("/staff/calls/start/", {"greeting": "Riverton 3-1-1, Sam speaking"})

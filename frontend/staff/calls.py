@@ -334,9 +334,15 @@ def courtesy_hints(request: HttpRequest) -> HttpResponse:
     # The textarea being typed in sends itself under its own name, given as "field".
     text = request.POST.get(request.POST.get("field", "text"), "")[:4000]
     result = None
+    kinds: dict[str, TextKind] = {"call_notes": "call_notes", "public_note": "public_note"}
+    kind = kinds.get(request.POST.get("kind", ""), "public_note")
     if text.strip():
-        kinds: dict[str, TextKind] = {"call_notes": "call_notes", "public_note": "public_note"}
-        result = screen(text, kind=kinds.get(request.POST.get("kind", ""), "public_note"))
+        result = screen(text, kind=kind)
     target = request.POST.get("target", "")
-    context = {"screening": result, "text": text, "target": target if target.isidentifier() else ""}
+    context = {
+        "screening": result,
+        "public": kind == "public_note",
+        "text": text,
+        "target": target if target.isidentifier() else "",
+    }
     return render(request, "staff/_courtesy_hints.html", context)
