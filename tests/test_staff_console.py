@@ -275,3 +275,22 @@ def test_the_queue_marks_overdue_rows_and_filters_by_its_own_services_only(
     # Ticked: the unassigned only; unticked: no filter (no "Unknown" choice to make).
     assert client.get("/staff/queues/streets/", {"unassigned": "true"}).status_code == 200
     assert len(client.get("/staff/queues/streets/", {"sort": "due"}).context["rows"]) == 2
+
+
+def test_staff_pages_answer_403_and_404_inside_the_console(
+    pothole: Service, sanitation: Department, make_user: Callable[..., User]
+) -> None:
+    request = make_request(pothole)
+    client = browser_for(make_user(Role.DEPARTMENT_STAFF, [sanitation]))
+    for url, status in (
+        (f"/staff/requests/{request.public_id}/", 403),
+        ("/qa/workload/", 403),
+        ("/staff/requests/26-999999/", 404),
+        ("/qa/evaluations/999999/", 404),
+    ):
+        answer = client.get(url)
+        assert answer.status_code == status, url
+        html = answer.content.decode()
+        assert 'action="/staff/logout/"' in html  # still signed in, with the staff menu
+        assert 'href="/staff/"' in html
+        assert "the message we sent you" not in html  # the residents' advice
