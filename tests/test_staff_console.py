@@ -294,3 +294,21 @@ def test_staff_pages_answer_403_and_404_inside_the_console(
         assert 'action="/staff/logout/"' in html  # still signed in, with the staff menu
         assert 'href="/staff/"' in html
         assert "the message we sent you" not in html  # the residents' advice
+
+
+def test_the_performance_report_names_departments_and_services_as_staff_know_them(
+    pothole: Service, streets: Department, make_user: Callable[..., User]
+) -> None:
+    make_request(pothole)
+    client = browser_for(make_user(Role.SUPERVISOR, [streets]))
+    until = (timezone.now() + timedelta(days=1)).date().isoformat()
+    by_department = client.get("/staff/supervise/performance/", {"until": until})
+    table = by_department.content.decode().split("<tbody>", 1)[1]
+    assert '<th scope="row" data-value="Streets and Roads">Streets and Roads</th>' in table
+    by_service = client.get(
+        "/staff/supervise/performance/", {"until": until, "group_by": "service"}
+    ).content.decode()
+    assert '<th scope="row" data-value="Pothole">Pothole</th>' in by_service
+    # Counts, rates and the 1-10 score each get a chart of their own.
+    for chart in ("broken", "rates", "satisfaction"):
+        assert f'data-chart="{chart}"' in by_service
