@@ -97,9 +97,10 @@ def _named(rows: list[dict[str, Any]], group_by: str) -> list[tuple[dict[str, An
         if group_by == "service"
         else Department.objects.filter(slug__in=keys).values_list("slug", "name")
     )
-    return [
+    named = [
         (row, names.get(str(row.get(group_by, "")), str(row.get(group_by, "")))) for row in rows
     ]
+    return sorted(named, key=lambda pair: pair[1].casefold())
 
 
 @require_GET
