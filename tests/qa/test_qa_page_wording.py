@@ -1,0 +1,26 @@
+"""The QA pages as their readers see them: an agent reads their own evaluations."""
+
+import pytest
+from django.test import Client
+
+from core.models import Department
+from intake.models import Service
+from tests.qa_world import build
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_agent_sees_what_awaits_their_answer_and_which_reviews_fell_short(
+    triage: Department, pothole: Service
+) -> None:
+    world = build(triage, pothole)
+    client = Client()
+    client.force_login(world.agent)
+    html = client.get("/qa/mine/").content.decode()
+    assert "Awaiting your answer" in html
+    assert "awaiting the agent" not in html  # the agent is the reader
+    passed = [e for e in world.earlier if e.passed]
+    short = [e for e in world.earlier if not e.passed and not e.critical_fail]
+    assert passed
+    assert short
+    assert "below the pass mark" in html
