@@ -221,6 +221,7 @@ def _request_in_full(service_request: ServiceRequest) -> dict[str, Any]:
         "public_id": service_request.public_id,
         "service": service_request.service.name,
         "department": service_request.department.slug if service_request.department else None,
+        "department_name": service_request.department.name if service_request.department else None,
         "status": service_request.status,
         "description": service_request.description,
         "promised_at": service_request.promised_at,

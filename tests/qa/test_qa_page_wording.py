@@ -24,3 +24,15 @@ def test_an_agent_sees_what_awaits_their_answer_and_which_reviews_fell_short(
     assert passed
     assert short
     assert "below the pass mark" in html
+
+
+def test_the_evaluation_page_names_the_requests_department(
+    triage: Department, pothole: Service
+) -> None:
+    world = build(triage, pothole)
+    client = Client()
+    client.force_login(world.reviewer)
+    html = client.get(f"/qa/evaluations/{world.evaluation.pk}/").content.decode()
+    department = world.call.requests.get().department
+    assert f" · {department.name}" in html
+    assert f" · {department.slug} · " not in html
