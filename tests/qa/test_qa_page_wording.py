@@ -1,6 +1,7 @@
 """The QA pages as their readers see them: an agent reads their own evaluations."""
 
 import pytest
+from django.template import Context, Template
 from django.test import Client
 
 from core.models import Department
@@ -36,3 +37,8 @@ def test_the_evaluation_page_names_the_requests_department(
     department = world.call.requests.get().department
     assert f" · {department.name}" in html
     assert f" · {department.slug} · " not in html
+
+
+def test_agreement_figures_read_to_three_places_and_never_as_minus_zero() -> None:
+    page = Template("{% load qa_workspace %}{{ a|statistic }} {{ b|statistic }} {{ c|statistic }}")
+    assert page.render(Context({"a": -0.00001, "b": 0.92751, "c": None})) == "0.000 0.928 –"
