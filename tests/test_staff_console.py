@@ -312,3 +312,11 @@ def test_the_performance_report_names_departments_and_services_as_staff_know_the
     # Counts, rates and the 1-10 score each get a chart of their own.
     for chart in ("broken", "rates", "satisfaction"):
         assert f'data-chart="{chart}"' in by_service
+
+
+def test_signing_out_says_so_on_the_sign_in_page(make_user: Callable[..., User]) -> None:
+    client = browser_for(make_user(Role.AGENT))
+    page = client.post("/staff/logout/", follow=True)
+    assert page.redirect_chain[-1][0] == "/staff/login/"
+    assert "You are signed out." in page.content.decode()
+    assert client.get("/staff/").status_code == 302  # and really out

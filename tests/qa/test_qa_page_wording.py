@@ -42,3 +42,14 @@ def test_the_evaluation_page_names_the_requests_department(
 def test_agreement_figures_read_to_three_places_and_never_as_minus_zero() -> None:
     page = Template("{% load qa_workspace %}{{ a|statistic }} {{ b|statistic }} {{ c|statistic }}")
     assert page.render(Context({"a": -0.00001, "b": 0.92751, "c": None})) == "0.000 0.928 –"
+
+
+def test_the_workload_page_names_reviewers_as_the_other_qa_pages_do(
+    triage: Department, pothole: Service
+) -> None:
+    world = build(triage, pothole)
+    client = Client()
+    client.force_login(world.qa_admin)
+    html = client.get("/qa/workload/").content.decode()
+    assert f'data-label="Reviewer">{world.reviewer.get_full_name()}</th>' in html
+    assert f'data-label="Reviewer">{world.reviewer.username}</th>' not in html
