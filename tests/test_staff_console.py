@@ -320,3 +320,23 @@ def test_signing_out_says_so_on_the_sign_in_page(make_user: Callable[..., User])
     assert page.redirect_chain[-1][0] == "/staff/login/"
     assert "You are signed out." in page.content.decode()
     assert client.get("/staff/").status_code == 302  # and really out
+
+
+def test_phone_numbers_read_as_staff_say_them_and_no_status_is_chosen_for_them(
+    pothole: Service, streets: Department, make_user: Callable[..., User]
+) -> None:
+    request = make_request(
+        pothole, requester=Requester(first_name="Maria", last_name="Garcia", phone="+16085550123")
+    )
+    agent = browser_for(make_user(Role.AGENT))
+    found = agent.get("/staff/calls/", {"q": "Garcia"}).content.decode()
+    assert "(608) 555-0123" in found
+    assert "+16085550123" not in found
+    page = browser_for(make_user(Role.DEPARTMENT_STAFF, [streets]))
+    html = page.get(f"/staff/requests/{request.public_id}/").content.decode()
+    assert "(608) 555-0123" in html
+    status = html.split('id="id_status"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="" selected>Choose the new status</option>' in status
+    queue = page.get("/staff/queues/streets/").content.decode()
+    bulk = queue.split('class="bulk-status"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="" selected>Choose the new status</option>' in bulk

@@ -156,7 +156,9 @@ class _OverrideMixin(UswdsForm):
 
 
 class StatusForm(_OverrideMixin):
-    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    status = forms.ChoiceField(
+        label=_("New status"), choices=[("", _("Choose the new status")), *Status.choices]
+    )
     note = forms.CharField(
         label=_("Public note to the resident"),
         max_length=4000,

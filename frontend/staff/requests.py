@@ -95,7 +95,10 @@ def _context(request: HttpRequest, found: ServiceRequest, **forms: Any) -> dict[
     choices = status_form.fields["status"]
     assert isinstance(choices, ChoiceField)
     # Only the moves the transition table allows from here (the service checks it again).
-    choices.choices = [(c, label) for c, label in Status.choices if c in allowed]
+    # Nothing chosen at first: a note typed and sent must not move it to the first status.
+    choices.choices = [("", _("Choose the new status"))] + [
+        (c, label) for c, label in Status.choices if c in allowed
+    ]
     context = {
         "swapped_in": is_htmx(request),  # a swapped-in part shows its own confirmation
         "sr": found,
