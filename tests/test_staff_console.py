@@ -340,3 +340,15 @@ def test_phone_numbers_read_as_staff_say_them_and_no_status_is_chosen_for_them(
     queue = page.get("/staff/queues/streets/").content.decode()
     bulk = queue.split('class="bulk-status"', 1)[1].split("</select>", 1)[0]
     assert '<option value="" selected>Choose the new status</option>' in bulk
+
+
+def test_the_supervisors_list_says_how_many_need_attention(
+    pothole: Service, streets: Department, make_user: Callable[..., User]
+) -> None:
+    for address in ("1 Main St", "2 Main St"):
+        late = make_request(pothole, address=address)
+        ServiceRequest.objects.filter(pk=late.pk).update(
+            promised_at=timezone.now() - timedelta(days=1)
+        )
+    html = browser_for(make_user(Role.SUPERVISOR, [streets])).get("/staff/supervise/")
+    assert "2 requests need attention, the most urgent first." in html.content.decode()
