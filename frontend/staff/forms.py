@@ -223,7 +223,8 @@ class TransferForm(UswdsForm):
         if owner is not None:  # a request is never transferred to the department that has it
             field = self.fields["department"]
             assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = field.queryset.exclude(pk=owner.pk)
+            others = Department.objects.filter(is_active=True).exclude(pk=owner.pk)
+            field.queryset = others.order_by("name")
 
 
 class PromiseForm(UswdsForm):
