@@ -271,7 +271,7 @@ def open_request(request: HttpRequest, call_id: UUID) -> HttpResponse:
             _my_call(request, call_id),
             status=422,
             request_form=form,
-            checked=True,
+            # Not `checked`: no duplicate check ran on this post, so none is reported.
             service_attributes=_questions(service, request, refused),
         )
     return response
