@@ -353,3 +353,18 @@ def test_the_supervisors_list_says_how_many_need_attention(
         )
     html = browser_for(make_user(Role.SUPERVISOR, [streets])).get("/staff/supervise/")
     assert "2 requests need attention, the most urgent first." in html.content.decode()
+
+
+def test_a_lookup_by_surname_says_who_reported_each_request(
+    pothole: Service, make_user: Callable[..., User]
+) -> None:
+    """Several callers share a surname: each request says whose it is, so the agent picks the
+    caller on the line without opening every one."""
+    for first, phone in (("Juan", "+16085550101"), ("Aisha", "+16085550102")):
+        make_request(
+            pothole, requester=Requester(first_name=first, last_name="Mensah", phone=phone)
+        )
+    html = browser_for(make_user(Role.AGENT)).get("/staff/calls/", {"q": "Mensah"})
+    listed = html.content.decode().split('class="usa-list usa-list--unstyled request-list"', 1)[1]
+    assert "reported by Juan Mensah" in listed
+    assert "reported by Aisha Mensah" in listed
