@@ -6,17 +6,25 @@ from django.template import loader
 
 from core.views import not_found
 
+# Staff pages answer their errors inside the staff console (its menu, sign-out, and where a
+# member of staff looks next), not with the residents' page.
+STAFF_PATHS = ("/staff/", "/qa/")
+
+
+def _page(request: HttpRequest, name: str) -> str:
+    return f"staff/errors/{name}" if request.path.startswith(STAFF_PATHS) else name
+
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith(("/api/", "/open311/")):
         return not_found(request, exception or Http404())  # in those interfaces' own formats
-    response = render(request, "404.html", status=404)
+    response = render(request, _page(request, "404.html"), status=404)
     response.civic311_page = True  # type: ignore[attr-defined]
     return response
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    return render(request, _page(request, "403.html"), status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -119,3 +119,63 @@ def test_the_timeline_refreshing_itself_reads_only_what_it_shows(
     assert len(queries.captured_queries) <= 6, "\n".join(
         q["sql"][:150] for q in queries.captured_queries
     )
+
+
+def test_a_flagged_public_note_is_refused_with_the_flags_never_a_500(
+    pothole: Service, streets_staff: User
+) -> None:
+    """The screener's details travel with the refusal (numbers, not messages): the page shows
+    the flags on the note and asks for a rewording or a reason, as 422."""
+    request = make_request(pothole)
+    client = browser_for(streets_staff)
+    curt = "Calm down, that's not my department."
+    for action, fields in (
+        ("status", {"status": "acknowledged", "note": curt}),
+        ("notes", {"text": curt, "public": "true"}),
+    ):
+        answer = client.post(f"/staff/requests/{request.public_id}/{action}/", fields)
+        assert answer.status_code == 422, action
+        html = answer.content.decode()
+        assert "Calm down" in html
+        assert "give a reason to send it as is" in html
+    request.refresh_from_db()
+    assert request.status == "new"
+
+
+def test_the_timeline_reads_in_words_not_codes(
+    pothole: Service, parks: Department, streets_staff: User
+) -> None:
+    request = make_request(pothole)
+    client = browser_for(streets_staff)
+    client.post(f"/staff/requests/{request.public_id}/status/", {"status": "acknowledged"})
+    client.post(
+        f"/staff/requests/{request.public_id}/assign/", {"assignee": streets_staff.get_username()}
+    )
+    client.post(
+        f"/staff/requests/{request.public_id}/promise/",
+        {"promised_at": "2031-03-04T15:30", "reason": "The crew is booked until then."},
+    )
+    html = client.get(f"/staff/requests/{request.public_id}/").content.decode()
+    assert "New → Acknowledged" in html
+    assert "new → acknowledged" not in html
+    assert "Tuesday 4 March 2031 15:30" in html  # the city's time, as it was typed
+    assert "T15:30" not in html
+    assert "+00:00" not in html
+    assert f"To {streets_staff.get_username()}" in html
+
+
+def test_a_merged_request_links_to_its_original_and_transfer_offers_other_departments(
+    pothole: Service, parks: Department, streets_staff: User
+) -> None:
+    original = make_request(pothole)
+    duplicate = make_request(pothole)
+    client = browser_for(streets_staff)
+    client.post(
+        f"/staff/requests/{duplicate.public_id}/duplicate/", {"duplicate_of": original.public_id}
+    )
+    html = client.get(f"/staff/requests/{duplicate.public_id}/").content.decode()
+    assert f'href="/staff/requests/{original.public_id}/"' in html
+    form = client.get(f"/staff/requests/{original.public_id}/forms/transfer/").content.decode()
+    options = form.split('id="id_department"', 1)[1].split("</select>", 1)[0]
+    assert "Parks" in options
+    assert "Streets and Roads" not in options  # not to itself

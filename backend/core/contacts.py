@@ -43,3 +43,21 @@ def phone_normalise(raw: str, *, region: str | None = None) -> str:
     if not phonenumbers.is_valid_number(number):
         raise InvalidInput.field("phone", message)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_display(stored: str) -> str:
+    """A stored number as staff read it out: national form for the city's own region
+    ("(608) 555-0100"), international form for any other; as stored when it cannot be read."""
+    if not stored:
+        return ""
+    try:
+        number = phonenumbers.parse(stored, settings.CIVIC311_PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return stored
+    home = phonenumbers.region_code_for_number(number) == settings.CIVIC311_PHONE_REGION
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if home
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)

@@ -101,7 +101,9 @@ def reviewer_workload(*, now: datetime | None = None) -> list[dict[str, Any]]:
     month_ago = now - timedelta(days=30)
     open_ = Q(status=EvaluationStatus.ASSIGNED)
     rows = (
-        Evaluation.objects.values("reviewer__username")
+        Evaluation.objects.values(
+            "reviewer__username", "reviewer__first_name", "reviewer__last_name"
+        )
         .annotate(
             open=Count("pk", filter=open_),
             overdue=Count("pk", filter=open_ & Q(due_at__lt=now)),
@@ -111,7 +113,14 @@ def reviewer_workload(*, now: datetime | None = None) -> list[dict[str, Any]]:
         )
         .order_by("reviewer__username")
     )
-    return [{"reviewer": r.pop("reviewer__username"), **r} for r in rows]
+    return [_workload_row(r) for r in rows]
+
+
+def _workload_row(row: dict[str, Any]) -> dict[str, Any]:
+    first, last = row.pop("reviewer__first_name"), row.pop("reviewer__last_name")
+    # The name the other QA pages show; the username stays for the API's clients.
+    name = f"{first} {last}".strip()
+    return {"reviewer": row.pop("reviewer__username"), "reviewer_name": name, **row}
 
 
 # --- Sampling periods -----------------------------------------------------------------------
@@ -221,6 +230,7 @@ def _request_in_full(service_request: ServiceRequest) -> dict[str, Any]:
         "public_id": service_request.public_id,
         "service": service_request.service.name,
         "department": service_request.department.slug if service_request.department else None,
+        "department_name": service_request.department.name if service_request.department else None,
         "status": service_request.status,
         "description": service_request.description,
         "promised_at": service_request.promised_at,

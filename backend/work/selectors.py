@@ -13,7 +13,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from core.models import Department, WorkUnit
-from intake.models import ServiceRequest
+from intake.models import Service, ServiceRequest
 from intake.selectors import at_risk_point, at_risk_q, with_at_risk
 from intake.statuses import OPEN_STATUSES
 
@@ -28,6 +28,17 @@ def queue_requests(
     return with_at_risk(
         requests.select_related("service", "department", "unit", "assignee"), timezone.now()
     ).order_by(F("promised_at").asc(nulls_last=True), "-priority", "created_at", "id")
+
+
+def queue_services(*, department: Department) -> QuerySet[Service]:
+    """The services a department's queue can be filtered by: those it owns by default and
+    any it has open requests for (transferred in), not the city's whole catalogue."""
+    in_queue = ServiceRequest.objects.filter(
+        department=department, status__in=OPEN_STATUSES
+    ).values("service_id")
+    return Service.objects.filter(
+        Q(default_department=department) | Q(pk__in=in_queue), is_active=True
+    ).order_by("name")
 
 
 @dataclass(frozen=True)

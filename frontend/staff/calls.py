@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,7 +26,7 @@ from intake.policies import can_view_request, ensure
 from intake.selectors import service_requests_possible_duplicates
 from intake.services import service_request_follow
 from interactions import selectors, services
-from interactions.models import Interaction
+from interactions.models import CallOutcome, Interaction, MessageKind
 from interactions.policies import can_log_calls
 from qa.screener import TextKind, screen
 from routing_adapter.selectors import service_suggestions
@@ -100,9 +101,20 @@ def _call_context(call: Interaction, **extra: Any) -> dict[str, Any]:
         "message_form": f.MessageForm(
             initial={"caller_name": call.caller_name, "callback_number": call.caller_phone}
         ),
-        "end_form": f.EndForm(initial={"recap": _recap(linked)}),
+        "end_form": f.EndForm(initial={"recap": _recap(linked), "outcome": _outcome(call, linked)}),
     }
     return context | extra
+
+
+def _outcome(call: Interaction, linked: list[ServiceRequest]) -> str:
+    """The outcome the walk so far points to, so the agent need not change it by hand."""
+    if linked:
+        return CallOutcome.REQUEST_CREATED
+    taken = getattr(call, "call_message", None)
+    if taken is not None:
+        kind = CallOutcome.CALLBACK_PROMISED if taken.kind == MessageKind.CALLBACK else None
+        return kind or CallOutcome.MESSAGE_TAKEN
+    return CallOutcome.INFORMATION_GIVEN
 
 
 def _recap(linked: list[ServiceRequest]) -> str:
@@ -116,7 +128,10 @@ def _recap(linked: list[ServiceRequest]) -> str:
         "city": settings.CIVIC311_CITY_NAME,
         "ref": first.public_id,
         "dept": first.department.public_name or first.department.name,
-        "date": first.promised_at.date().isoformat() if first.promised_at else _("soon"),
+        # Read out to the caller: the day in the city's time, in words ("Wednesday 9 December").
+        "date": date_format(timezone.localtime(first.promised_at), "l j F")
+        if first.promised_at
+        else _("soon"),
     }
 
 
@@ -224,6 +239,7 @@ def duplicates(request: HttpRequest, call_id: UUID) -> HttpResponse:
 @staff_page(can_log_calls)
 def open_request(request: HttpRequest, call_id: UUID) -> HttpResponse:
     form = f.CallRequestForm(request.POST)
+    refused: dict[str, list[str]] = {}  # the answers the domain refused, by question code
 
     def create(call: Interaction, agent: User, data: dict[str, Any]) -> None:
         command = IntakeCommand(
@@ -234,18 +250,29 @@ def open_request(request: HttpRequest, call_id: UUID) -> HttpResponse:
             attributes=_answers(data["service"], request),
             requester=Requester(email=data["email"] or "", language=""),
         )
-        services.call_create_request(call=call, agent=agent, command=command)
+        try:
+            services.call_create_request(call=call, agent=agent, command=command)
+        except InvalidInput as error:
+            answers = error.errors.get("attributes")
+            if isinstance(answers, dict):
+                refused.update(answers)
+                # Named by the question the agent reads, not by its code.
+                asked = {a.code: a.description for a in data["service"].attributes.all()}
+                error.errors["attributes"] = {asked.get(c, c): m for c, m in answers.items()}
+            raise
 
     response = _step(request, call_id, form, "request_form", create)
-    if response.status_code == 422 and form.is_valid():
-        # Ask the service's questions again, with the answers given, next to the errors.
+    # The form's own fields passed (a service was chosen) but the domain refused: ask the
+    # service's questions again, with the answers given and each refusal under its question.
+    service = getattr(form, "cleaned_data", {}).get("service")
+    if response.status_code == 422 and service is not None:
         return _step_answer(
             request,
             _my_call(request, call_id),
             status=422,
             request_form=form,
-            checked=True,
-            service_attributes=_questions(form.cleaned_data["service"], request),
+            # Not `checked`: no duplicate check ran on this post, so none is reported.
+            service_attributes=_questions(service, request, refused),
         )
     return response
 
@@ -262,13 +289,17 @@ def _answers(service: Service, request: HttpRequest) -> dict[str, Any]:
     return answers
 
 
-def _questions(service: Service, request: HttpRequest) -> list[dict[str, Any]]:
-    """The service's questions (Open311 attributes) to render, with any answer given."""
+def _questions(
+    service: Service, request: HttpRequest, refused: dict[str, list[str]] | None = None
+) -> list[dict[str, Any]]:
+    """The service's questions (Open311 attributes) to render, with any answer given and
+    why it was refused."""
     return [
         {
             "attribute": attribute,
             "name": f"attribute-{attribute.code}",
             "given": request.POST.getlist(f"attribute-{attribute.code}"),
+            "errors": (refused or {}).get(attribute.code, []),
         }
         for attribute in service.attributes.all()
     ]
@@ -303,9 +334,15 @@ def courtesy_hints(request: HttpRequest) -> HttpResponse:
     # The textarea being typed in sends itself under its own name, given as "field".
     text = request.POST.get(request.POST.get("field", "text"), "")[:4000]
     result = None
+    kinds: dict[str, TextKind] = {"call_notes": "call_notes", "public_note": "public_note"}
+    kind = kinds.get(request.POST.get("kind", ""), "public_note")
     if text.strip():
-        kinds: dict[str, TextKind] = {"call_notes": "call_notes", "public_note": "public_note"}
-        result = screen(text, kind=kinds.get(request.POST.get("kind", ""), "public_note"))
+        result = screen(text, kind=kind)
     target = request.POST.get("target", "")
-    context = {"screening": result, "text": text, "target": target if target.isidentifier() else ""}
+    context = {
+        "screening": result,
+        "public": kind == "public_note",
+        "text": text,
+        "target": target if target.isidentifier() else "",
+    }
     return render(request, "staff/_courtesy_hints.html", context)

@@ -13,9 +13,16 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+# Details the domain sends beside its messages (the screener's flags and scores, which the
+# courtesy hints under the field already show): not messages to list.
+DETAILS = frozenset({"courtesy"})
+
+
 def show_errors(form: forms.Form, error: InvalidInput) -> None:
     """The domain's field errors on the form's fields; the rest above the form."""
     for name, messages in error.errors.items():
+        if name in DETAILS:
+            continue
         if isinstance(messages, dict):  # nested, e.g. a service's attributes by code
             for inner, inner_messages in messages.items():
                 for message in inner_messages:

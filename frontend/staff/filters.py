@@ -6,12 +6,14 @@ from datetime import timedelta
 from typing import Any
 
 import django_filters as filters
+from django import forms
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.models import Area
+from frontend.forms import UswdsForm
 from intake.models import Service, ServiceRequest
 from intake.selectors import at_risk_q, service_requests_overdue
 from intake.statuses import OPEN_STATUSES, Status
@@ -26,26 +28,32 @@ SORTS = {
 
 
 class QueueFilter(filters.FilterSet):
+    # The view narrows the services to the queue's own (work.selectors.queue_services).
     service = filters.ModelMultipleChoiceFilter(
         label=_("Service"),
         field_name="service__code",
         to_field_name="code",
         queryset=Service.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
     )
     status = filters.MultipleChoiceFilter(
-        label=_("Status"), choices=[(s, label) for s, label in Status.choices if s in OPEN_STATUSES]
+        label=_("Status"),
+        choices=[(s, label) for s, label in Status.choices if s in OPEN_STATUSES],
+        widget=forms.CheckboxSelectMultiple,
     )
     assignee = filters.ModelChoiceFilter(
         label=_("Assignee"),
         field_name="assignee",
         to_field_name="username",
         queryset=User.objects.all(),
+        empty_label=_("Anyone"),
     )
     district = filters.ModelChoiceFilter(
         label=_("District"),
         queryset=Area.objects.filter(kind=DISTRICT_KIND).defer("geometry"),
         to_field_name="slug",
         method="filter_district",
+        empty_label=_("Every district"),
     )
     due = filters.ChoiceFilter(
         label=_("Due"),
@@ -56,9 +64,11 @@ class QueueFilter(filters.FilterSet):
             ("week", _("Due within 7 days")),
         ],
         method="filter_due",
+        empty_label=_("Any date"),
     )
+    # A checkbox: ticked lists the unassigned only; unticked filters nothing.
     unassigned = filters.BooleanFilter(
-        label=_("Unassigned only"), field_name="assignee", lookup_expr="isnull"
+        label=_("Unassigned only"), widget=forms.CheckboxInput, method="filter_unassigned"
     )
     sort = filters.ChoiceFilter(
         label=_("Sort by"),
@@ -78,6 +88,12 @@ class QueueFilter(filters.FilterSet):
     class Meta:
         model = ServiceRequest
         fields: list[str] = []
+        form = UswdsForm  # USWDS classes on every widget, as the console's other forms
+
+    def filter_unassigned(
+        self, queryset: QuerySet[ServiceRequest], name: str, value: bool | None
+    ) -> QuerySet[ServiceRequest]:
+        return queryset.filter(assignee__isnull=True) if value else queryset
 
     def filter_district(
         self, queryset: QuerySet[ServiceRequest], name: str, value: Area

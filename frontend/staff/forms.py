@@ -156,7 +156,9 @@ class _OverrideMixin(UswdsForm):
 
 
 class StatusForm(_OverrideMixin):
-    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    status = forms.ChoiceField(
+        label=_("New status"), choices=[("", _("Choose the new status")), *Status.choices]
+    )
     note = forms.CharField(
         label=_("Public note to the resident"),
         max_length=4000,
@@ -215,6 +217,14 @@ class TransferForm(UswdsForm):
     reason = forms.CharField(
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args: Any, owner: Department | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if owner is not None:  # a request is never transferred to the department that has it
+            field = self.fields["department"]
+            assert isinstance(field, forms.ModelChoiceField)
+            others = Department.objects.filter(is_active=True).exclude(pk=owner.pk)
+            field.queryset = others.order_by("name")
 
 
 class PromiseForm(UswdsForm):

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -46,6 +47,7 @@ def _queue_context(request: HttpRequest, department: Department) -> tuple[dict[s
     )
     # The staff's own departments' people and services only, in the choices.
     found.form.fields["assignee"].queryset = department.members.order_by("username")
+    found.form.fields["service"].queryset = work_selectors.queue_services(department=department)
     if found.is_bound and not found.is_valid():
         rows: list[Any] = []
         has_next, status = False, 400
@@ -74,6 +76,7 @@ def _queue_context(request: HttpRequest, department: Department) -> tuple[dict[s
         "next_url": f"?{urlencode(query | {'page': page + 1})}" if has_next else "",
         "query": urlencode(query | {"page": page}),
         "bulk_form": f.BulkStatusForm(),
+        "now": timezone.now(),  # rows past their promised date are marked overdue
     }
     return context, status
 

@@ -24,6 +24,7 @@ from frontend.access import signed_in_staff, staff_page
 from frontend.forms import UswdsForm
 from frontend.staff import forms as f
 from frontend.staff.common import answer, is_htmx, show_errors
+from frontend.staff.timeline import timeline_lines
 from intake import services
 from intake.models import EventKind, ServiceRequest
 from intake.policies import can_add_note, can_view_request, can_work_request, ensure
@@ -46,7 +47,7 @@ ON_DEMAND = {
     "transfer": OnDemand(
         gettext_lazy("Transfer to another department"),
         gettext_lazy("Transfer"),
-        lambda sr: f.TransferForm(),
+        lambda sr: f.TransferForm(owner=sr.department),
     ),
     "promise": OnDemand(
         gettext_lazy("New promised date (C7)"),
@@ -61,7 +62,9 @@ ON_DEMAND = {
 
 def _request(request: HttpRequest, public_id: str) -> ServiceRequest:
     queryset = service_request_with_timeline(
-        ServiceRequest.objects.select_related("service", "department", "unit", "assignee")
+        ServiceRequest.objects.select_related(
+            "service", "department", "unit", "assignee", "duplicate_of"
+        )
     )
     found = get_object_or_404(queryset, public_id=public_id)
     if not can_view_request(signed_in_staff(request), found):
@@ -80,7 +83,7 @@ def _routing(found: ServiceRequest) -> dict[str, Any] | None:
 def _timeline(found: ServiceRequest) -> dict[str, Any]:
     """What the timeline shows (staff/requests/_live.html), also every 10 s on its own."""
     return {
-        "events": list(found.events.all()),
+        "events": timeline_lines(list(found.events.all())),
         "deliveries": OutboxMessage.objects.filter(request=found).order_by("-id")[:10],
     }
 
@@ -92,7 +95,10 @@ def _context(request: HttpRequest, found: ServiceRequest, **forms: Any) -> dict[
     choices = status_form.fields["status"]
     assert isinstance(choices, ChoiceField)
     # Only the moves the transition table allows from here (the service checks it again).
-    choices.choices = [(c, label) for c, label in Status.choices if c in allowed]
+    # Nothing chosen at first: a note typed and sent must not move it to the first status.
+    choices.choices = [("", _("Choose the new status"))] + [
+        (c, label) for c, label in Status.choices if c in allowed
+    ]
     context = {
         "swapped_in": is_htmx(request),  # a swapped-in part shows its own confirmation
         "sr": found,
@@ -206,7 +212,7 @@ ACTIONS = {
     ),
     "transfer": Action(
         "transfer_form",
-        lambda rq, sr: f.TransferForm(rq.POST),
+        lambda rq, sr: f.TransferForm(rq.POST, owner=sr.department),
         lambda sr, actor, d: services.service_request_transfer(
             service_request=sr,
             actor=actor,

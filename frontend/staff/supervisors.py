@@ -16,10 +16,11 @@ from accounts.models import User
 from audit import policies as audit_policies
 from audit import selectors as audit_selectors
 from core.errors import InvalidInput
+from core.models import Department
 from frontend.access import signed_in_staff, staff_page
 from frontend.forms import UswdsForm
 from frontend.staff import forms as f
-from intake.models import ServiceRequest
+from intake.models import Service, ServiceRequest
 from intake.policies import can_override_transfer, ensure
 from notifications.selectors import delivery_failures_visible_to
 from routing_adapter.selectors import misroutes_by_rule
@@ -87,6 +88,21 @@ def _report(request: HttpRequest) -> tuple[list[dict[str, Any]] | None, dict[str
     return rows, raw
 
 
+def _named(rows: list[dict[str, Any]], group_by: str) -> list[tuple[dict[str, Any], str]]:
+    """Each row with the name staff know its department or service by (the report keys
+    rows by slug and code, as the CSV and the API do)."""
+    keys = {str(row.get(group_by, "")) for row in rows}
+    names = dict(
+        Service.objects.filter(code__in=keys).values_list("code", "name")
+        if group_by == "service"
+        else Department.objects.filter(slug__in=keys).values_list("slug", "name")
+    )
+    named = [
+        (row, names.get(str(row.get(group_by, "")), str(row.get(group_by, "")))) for row in rows
+    ]
+    return sorted(named, key=lambda pair: pair[1].casefold())
+
+
 @require_GET
 @staff_page(supervises)
 def performance(request: HttpRequest) -> HttpResponse:
@@ -94,7 +110,11 @@ def performance(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "staff/supervise/performance.html",
-        {"rows": rows or [], "query": raw, "group_by": raw["group_by"]},
+        {
+            "rows": _named(rows or [], raw["group_by"]),
+            "query": raw,
+            "group_by": raw["group_by"],
+        },
         status=200 if rows is not None else 400,
     )
 

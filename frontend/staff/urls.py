@@ -38,7 +38,7 @@ urlpatterns = [
     path("second-factor/", second_factor.verify, name="second-factor"),
     path("second-factor/set-up/", second_factor.set_up, name="second-factor-set-up"),
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

@@ -1,8 +1,12 @@
+from typing import Any
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from frontend.access import signed_in_staff, staff_page
@@ -30,6 +34,16 @@ class LoginView(auth_views.LoginView):
         if isinstance(user, User) and lands_in_qa(user):
             return reverse("qa:home")
         return reverse("staff:home")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's sign-out, then the sign-in page saying it is done (on a shared desk the next
+    person sees the last one is out)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You are signed out."))
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -72,6 +72,15 @@ def percent(value: float | None) -> str:
 
 
 @register.filter
+def statistic(value: float | None) -> str:
+    """A kappa or alpha to three places; a rounded -0.0 reads as 0 (no sign on nothing)."""
+    if value is None:
+        return "–"
+    rounded = round(float(value), 3)
+    return f"{rounded + 0.0:.3f}" if rounded != 0 else "0.000"
+
+
+@register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key) if mapping else None
 

@@ -6,6 +6,7 @@ from django import template
 
 from accounts.models import User
 from accounts.policies import member_departments
+from core.contacts import phone_display
 from frontend.staff.script import reworded as reword
 from intake.policies import can_override_transfer
 from interactions.policies import can_log_calls
@@ -27,6 +28,11 @@ def hours(value: Any) -> str:
 @register.filter
 def percent(value: Any) -> str:
     return "" if value is None else f"{float(value) * 100:.0f}%"
+
+
+@register.filter
+def phone(value: str) -> str:
+    return phone_display(value or "")
 
 
 @register.simple_tag

@@ -197,3 +197,20 @@ def test_scorecards_and_patterns_carry_what_the_charts_need(
         rows = admin.get(f"/api/v1/qa/patterns/?by={by}").json()["rows"]
         assert {"c_id", by, "failed", "rated", "fail_rate"} <= set(rows[0])
         assert any(r["c_id"] == "C4" and r["failed"] == 1 for r in rows)
+
+
+def test_a_submission_missing_answers_names_what_to_choose_in_plain_words(
+    team: dict[str, User], pothole: Service, client_for: Callable[[User], APIClient]
+) -> None:
+    """The reviewer reads these beside each item: the scale's words, not the API's 'na'."""
+    evaluation = _assign(_call(team, pothole), team["reviewer"], 5)
+    refused = client_for(team["reviewer"]).post(
+        f"/api/v1/qa/evaluations/{evaluation.pk}/submit/", {"answers": {}}, format="json"
+    )
+    assert refused.status_code == 400
+    errors = refused.json()
+    assert errors["greeting"] == [
+        "Choose an answer, or \u201cnot applicable\u201d where it does not apply."
+    ]
+    assert errors["what-can-be-done"] == ["Choose an answer: this item always applies."]
+    assert "'na'" not in refused.content.decode()

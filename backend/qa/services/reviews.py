@@ -65,7 +65,11 @@ def _clean_answers(
         if answer is None and partial:
             continue
         if answer is None:
-            errors[item.code] = ["Answer every item (or 'na' where it does not apply)."]
+            errors[item.code] = [
+                "Choose an answer, or “not applicable” where it does not apply."
+                if item.allows_na
+                else "Choose an answer: this item always applies."
+            ]
             continue
         value, comment = str(answer.get("value", "")), str(answer.get("comment", "")).strip()
         allowed = list(SCALE_VALUES[Scale(item.scale)]) + (

@@ -123,7 +123,10 @@
       volume: [["volume", "Volume"]],
       times: [["acknowledge_median_hours", "Acknowledge (h)"], ["resolve_median_hours", "Resolve (h)"]],
       promise: [["within_promise_share", "Within promise (share)"]],
-      quality: [["broken_promises", "Broken promises"], ["transfers_per_request", "Transfers per request"], ["reopen_rate", "Reopen rate"], ["satisfaction_mean", "Satisfaction"]]
+      // Counts, rates (0-1) and a 1-10 score each on their own axis: on one, the rates vanish.
+      broken: [["broken_promises", "Broken promises"]],
+      rates: [["transfers_per_request", "Transfers per request"], ["reopen_rate", "Reopen rate"]],
+      satisfaction: [["satisfaction_mean", "Satisfaction (1-10)"]]
     };
     var colours = ["#005ea2", "#d83933", "#00a91c", "#936f38"];
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
