@@ -1,10 +1,12 @@
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from frontend.staff.script import reworded
 from qa.screener import screen
 from qa.screener_quality import evaluate, load_labelled
 from qa.screener_rules import default_rules, slur_digest
@@ -156,3 +158,25 @@ def test_group_remarks_are_found_by_their_shape_not_a_word_list(text: str) -> No
 )
 def test_the_same_words_in_ordinary_sentences_are_not_group_remarks(text: str) -> None:
     assert "C5" not in screen(text).c_ids
+
+
+def test_no_suggested_rewording_is_flagged_itself() -> None:
+    """What a flag suggests saying instead must pass the screener it came from."""
+    quoted = re.compile(r'"([^"]+)"')
+    for rule in default_rules().phrases:
+        suggestion = quoted.search(rule.suggestion)
+        if suggestion is not None:
+            assert screen(suggestion.group(1)).flags == [], rule.id
+
+
+def test_using_the_rewording_of_calm_down_leaves_nothing_to_advise() -> None:
+    """The console's "use the rewording" must not trade a flag for a "reads as curt" hint
+    (it did: the acknowledgement alone scored 0.357)."""
+    note = "Calm down. We will fill the pothole this week."
+    (flag,) = screen(note).flags
+    rewritten = reworded(note, flag)
+    assert rewritten is not None
+    assert "calm down" not in rewritten.lower()
+    after = screen(rewritten)
+    assert after.flags == []
+    assert after.hint is None
