@@ -308,3 +308,18 @@ def test_the_photo_box_speaks_the_pages_language(
     assert "selected" not in shown
     page.locator("#id_photos").scroll_into_view_if_needed()
     screenshot(page, "report-photos-es")
+
+
+def test_the_service_search_label_sits_right_above_its_box(
+    live_server: Any, page: Page, city: Service
+) -> None:
+    """USWDS's search form lays its children out in a row: the visible label stood to the
+    left of the box and below its top, at desktop size."""
+    page.goto(f"{live_server.url}/report/")
+    label = page.locator("label[for=q]").bounding_box()
+    box = page.locator("#q").bounding_box()
+    assert label is not None and box is not None
+    assert abs(label["x"] - box["x"]) <= 1, f"label at x={label['x']}, box at x={box['x']}"
+    gap = box["y"] - (label["y"] + label["height"])
+    assert 0 <= gap <= 16, f"label ends {gap}px above the box"
+    assert_accessible(page, label="service search")
