@@ -133,9 +133,29 @@ def test_a_rejected_report_keeps_what_was_typed_and_says_what_to_fix(
     response = client.post("/report/pothole/", fields)
     assert response.status_code == 400
     errors = error_messages(response.content)
-    assert "This attribute is required." in errors
+    assert "Answer this question." in errors
     assert "A phone number is needed to send updates by text or phone." in errors
     assert "Huge hole by the school" in response.content.decode()
+    assert not ServiceRequest.objects.exists()
+
+
+def test_a_report_without_a_place_names_every_other_field_to_fix_too(
+    riverton: None, pothole_questions: Service
+) -> None:
+    """The resident fixes everything in one go: a missing place does not hide the bad
+    email, the bad phone or the unanswered question until the next try."""
+    client = Client()
+    fields = report_fields(
+        client, "pothole", lat="", long="", email="not-an-email", phone="12", channel="email"
+    )
+    response = client.post("/report/pothole/", fields)
+    assert response.status_code == 400
+    errors = error_messages(response.content)
+    assert "Put the pin on the map, use your location, or type an address." in errors
+    assert "Answer this question." in errors
+    assert any("email" in e.lower() for e in errors), errors
+    assert any("phone" in e.lower() for e in errors), errors
+    assert len(errors) == 4, errors
     assert not ServiceRequest.objects.exists()
 
 
