@@ -423,3 +423,19 @@ def test_a_renamed_service_shows_on_the_map_at_once(riverton: None, pothole: Ser
     pothole.translations = {"es": {"name": "Bache o socavón"}}
     pothole.save()
     assert names("es") == {"Bache o socavón"}
+
+
+@override_settings(DEBUG=True)
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("/survey/no-such-token/", "This link is no longer valid"),
+        ("/my-requests/sign-in/no-such-token/", "This link has expired or has already been used"),
+    ],
+)
+def test_with_debug_on_a_dead_link_still_says_what_to_do(db: None, path: str, text: str) -> None:
+    """These pages answer 404 with their own words (and a way on): the product's generic
+    404, shown in their place with DEBUG on, left the resident at a dead end."""
+    response = Client().get(path)
+    assert response.status_code == 404
+    assert text in response.content.decode()
