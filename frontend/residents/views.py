@@ -28,7 +28,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         return own_error_page(invalid)
     _resident_language(request, invitation.language)
     context: dict[str, object] = {"reference": invitation.request.public_id}
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             outcome = survey_answer(

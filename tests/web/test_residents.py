@@ -439,3 +439,48 @@ def test_with_debug_on_a_dead_link_still_says_what_to_do(db: None, path: str, te
     response = Client().get(path)
     assert response.status_code == 404
     assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ["Choose a number from 1 to 10.", "Were you treated courteously? Choose yes"]),
+        ("es", ["Elija un número del 1 al 10.", "¿Le trataron con cortesía? Elija sí o no."]),
+    ],
+)
+def test_an_unanswered_survey_says_what_to_choose_in_plain_words(
+    pothole: Service, make_user: Any, streets: Any, language: str, words: list[str]
+) -> None:
+    from accounts.models import Role
+    from intake.commands import Requester
+    from intake.services import service_request_change_status
+    from notifications.models import SurveyInvitation
+
+    created = make_request(pothole, requester=Requester(email="ana@example.org", channel="email"))
+    worker = make_user(Role.DEPARTMENT_STAFF, [streets])
+    service_request_change_status(
+        service_request=created, to_status="resolved", actor=worker, note="Patched."
+    )
+    survey = SurveyInvitation.objects.get(request=created)
+    client = Client()
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(f"/survey/{survey.token}/", {})
+    assert response.status_code == 400
+    body = response.content.decode()
+    for text in words:
+        assert text in body
+    assert "?:" not in body
+    assert "This field is required" not in body
+    assert "Este campo es requerido" not in body
+
+
+def test_the_sign_in_form_asks_for_the_email_in_plain_words(db: None) -> None:
+    body = Client().post("/my-requests/", {"email": ""}).content.decode()
+    assert "Give your email address." in body
+    assert "This field is required" not in body
+
+
+def test_a_dead_survey_link_does_not_say_the_same_thing_twice(db: None) -> None:
+    body = Client().get("/survey/no-such-token/").content.decode()
+    assert body.count("This link is no longer valid") == 1
+    assert "If you need help, call 3-1-1." in body
