@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
@@ -53,6 +54,9 @@ def _status_context(service_request: ServiceRequest) -> dict[str, object]:
         "service": catalogue.card(service_request.service),
         "status": status_name(service_request.status),
         "is_open": not is_closed(service_request.status),
+        "promise_missed": bool(
+            service_request.promised_at and service_request.promised_at < timezone.now()
+        ),
         "owner": service_request.department.public_name or service_request.department.name,
         "address": public.public_address(service_request),
         "lat": f"{point.y:.6f}" if point else "",

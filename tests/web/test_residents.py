@@ -1,6 +1,7 @@
 """The residents' site through its pages: reporting, photos, addresses, status, the map."""
 
 import io
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -484,3 +485,37 @@ def test_a_dead_survey_link_does_not_say_the_same_thing_twice(db: None) -> None:
     body = Client().get("/survey/no-such-token/").content.decode()
     assert body.count("This link is no longer valid") == 1
     assert "If you need help, call 3-1-1." in body
+
+
+def test_spanish_dates_read_as_spanish(riverton: None, pothole: Service) -> None:
+    """'lunes 7 diciembre 2026' is not how Spanish writes a date: 'lunes, 7 de diciembre de
+    2026'; and a short date has its month in lower case ('29 nov 2026')."""
+    created = make_request(pothole)
+    promised = timezone.now() + timedelta(days=30)
+    ServiceRequest.objects.filter(pk=created.pk).update(promised_at=promised)
+    spanish = Client(HTTP_ACCEPT_LANGUAGE="es")
+    body = spanish.get(f"/requests/{created.public_id}/").content.decode()
+    assert f" de {promised:%Y}" in body
+    assert ", " + str(timezone.localtime(promised).day) + " de " in body
+    listed = spanish.get("/requests/").content.decode()
+    short = re.search(r'data-label="Reportada">([^<]+)<', listed)
+    assert short is not None
+    assert re.fullmatch(r"\d{1,2} [a-zé]{3,4}\.? \d{4}", short.group(1)), short.group(1)
+
+
+def test_a_missed_date_is_owned_with_an_apology(riverton: None, pothole: Service) -> None:
+    """C7/C9: a promised date that has passed is not shown as if it were still ahead."""
+    created = make_request(pothole)
+    ServiceRequest.objects.filter(pk=created.pk).update(
+        promised_at=timezone.now() - timedelta(days=2)
+    )
+    body = Client().get(f"/requests/{created.public_id}/").content.decode()
+    assert "We aimed to finish by" in body
+    assert "taking longer than we said, and we are sorry" in body
+    assert "We aim to finish by" not in body
+    ServiceRequest.objects.filter(pk=created.pk).update(
+        promised_at=timezone.now() + timedelta(days=2)
+    )
+    body = Client().get(f"/requests/{created.public_id}/").content.decode()
+    assert "We aim to finish by" in body
+    assert "sorry" not in body
