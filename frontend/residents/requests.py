@@ -88,14 +88,20 @@ def status(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
-    reference = request.GET.get("reference", "").strip().upper()
+    """A reference typed on the home page: its status page, or the home page again with what
+    was typed kept and the problem said at the field."""
+    typed = request.GET.get("reference", "")[:64]
+    reference = "".join(typed.split()).upper()  # "26 001234" as typed from a message
     if reference and REFERENCE.match(reference) and public.public_request(reference):
         return redirect("request-status", reference=reference)
-    messages.error(
-        request,
-        _("We could not find a request with that reference. Check the number in your message."),
-    )
-    return redirect("home")
+    if reference:
+        problem = _(
+            "We could not find a request with that reference. Check the number in your message."
+        )
+    else:
+        problem = _("Type the reference number from the message we sent you.")
+    context = {"lookup_reference": typed.strip(), "lookup_error": problem}
+    return render(request, "residents/home.html", context, status=404 if reference else 400)
 
 
 @require_POST

@@ -206,6 +206,7 @@ PUBLIC_PAGES = [
     "/my-requests/",
     "/offline/",
     "/nowhere/",
+    "/requests/lookup/?reference=99-999999",
 ]
 
 

@@ -519,3 +519,22 @@ def test_a_missed_date_is_owned_with_an_apology(riverton: None, pothole: Service
     body = Client().get(f"/requests/{created.public_id}/").content.decode()
     assert "We aim to finish by" in body
     assert "sorry" not in body
+
+
+def test_a_reference_not_found_keeps_what_was_typed_at_its_field(
+    riverton: None, pothole: Service
+) -> None:
+    created = make_request(pothole)
+    client = Client()
+    spaced = created.public_id.replace("-", " - ")
+    found = client.get("/requests/lookup/", {"reference": f" {spaced} "})
+    assert found["Location"] == f"/requests/{created.public_id}/"
+    missing = client.get("/requests/lookup/", {"reference": "99-999999"})
+    assert missing.status_code == 404
+    body = missing.content.decode()
+    assert 'value="99-999999"' in body
+    assert 'aria-invalid="true"' in body
+    assert 'id="reference-error"' in body
+    empty = client.get("/requests/lookup/", {"reference": ""})
+    assert empty.status_code == 400
+    assert "Type the reference number" in empty.content.decode()
