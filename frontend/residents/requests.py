@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import InvalidInput
 from core.models import Department
+from frontend.errors import own_error_page
 from frontend.residents import catalogue
 from frontend.residents.session import signed_in_email
 from frontend.residents.wording import domain_message, status_name, timeline_words
@@ -101,7 +102,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
     else:
         problem = _("Type the reference number from the message we sent you.")
     context = {"lookup_reference": typed.strip(), "lookup_error": problem}
-    return render(request, "residents/home.html", context, status=404 if reference else 400)
+    home = render(request, "residents/home.html", context, status=404 if reference else 400)
+    return own_error_page(home)
 
 
 @require_POST

@@ -432,6 +432,7 @@ def test_a_renamed_service_shows_on_the_map_at_once(riverton: None, pothole: Ser
     [
         ("/survey/no-such-token/", "This link is no longer valid"),
         ("/my-requests/sign-in/no-such-token/", "This link has expired or has already been used"),
+        ("/requests/lookup/?reference=99-999999", "could not find a request with that reference"),
     ],
 )
 def test_with_debug_on_a_dead_link_still_says_what_to_do(db: None, path: str, text: str) -> None:
