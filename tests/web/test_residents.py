@@ -539,3 +539,13 @@ def test_a_reference_not_found_keeps_what_was_typed_at_its_field(
     empty = client.get("/requests/lookup/", {"reference": ""})
     assert empty.status_code == 400
     assert "Type the reference number" in empty.content.decode()
+
+
+def test_the_recent_map_says_what_its_colours_mean(riverton: None, pothole: Service) -> None:
+    """Open and closed pins differ only by colour: the key says which is which."""
+    make_request(pothole)
+    body = Client(HTTP_ACCEPT_LANGUAGE="es").get("/requests/").content.decode()
+    key = re.search(r'<ul class="map-legend"[^>]*>(.*?)</ul>', body, re.S)
+    assert key is not None
+    assert "Abiertas" in key.group(1)
+    assert "Cerradas" in key.group(1)
