@@ -15,12 +15,17 @@ def _page(request: HttpRequest, name: str) -> str:
     return f"staff/errors/{name}" if request.path.startswith(STAFF_PATHS) else name
 
 
+def own_error_page(response: HttpResponse) -> HttpResponse:
+    """An error page with its own words: with DEBUG on, ProductErrorPagesMiddleware keeps it
+    instead of putting the generic 404 in its place."""
+    response.civic311_page = True  # type: ignore[attr-defined]
+    return response
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith(("/api/", "/open311/")):
         return not_found(request, exception or Http404())  # in those interfaces' own formats
-    response = render(request, _page(request, "404.html"), status=404)
-    response.civic311_page = True  # type: ignore[attr-defined]
-    return response
+    return own_error_page(render(request, _page(request, "404.html"), status=404))
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -30,6 +35,4 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors or database: whatever broke must not break the error page too.
     template = loader.get_template("500.html")
-    response = HttpResponse(template.render({"request_path": request.path}), status=500)
-    response.civic311_page = True  # type: ignore[attr-defined]
-    return response
+    return own_error_page(HttpResponse(template.render({"request_path": request.path}), status=500))

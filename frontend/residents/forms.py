@@ -16,12 +16,19 @@ class SurveyForm(UswdsForm):
         choices=SCORES,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a number from 1 to 10.")},
     )
     courteous = forms.ChoiceField(
-        label=_("Were you treated courteously?"), choices=YES_NO, widget=forms.RadioSelect
+        label=_("Were you treated courteously?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose yes or no.")},
     )
     fixed = forms.ChoiceField(
-        label=_("Is the problem fixed?"), choices=YES_NO, widget=forms.RadioSelect
+        label=_("Is the problem fixed?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose yes or no.")},
     )
     comment = forms.CharField(
         label=_("Anything else?"), required=False, max_length=2000, widget=forms.Textarea
@@ -127,4 +134,8 @@ class SignInForm(UswdsForm):
         max_length=254,
         help_text=_("The one you gave when you reported or followed a request."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Give your email address."),
+            "invalid": _("Give a valid email address."),
+        },
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import InvalidInput, RateLimited
 from core.throttles import client_address
+from frontend.errors import own_error_page
 from frontend.residents import catalogue
 from frontend.residents.forms import SignInForm
 from frontend.residents.requests import found_request
@@ -87,7 +88,7 @@ def sign_in(request: HttpRequest, token: str) -> HttpResponse:
     elif sign_in_link_find(token=token) is not None:
         return render(request, "residents/mine_confirm.html", {"token": token})
     context = {"form": SignInForm(), "expired": True}
-    return render(request, "residents/mine_sign_in.html", context, status=404)
+    return own_error_page(render(request, "residents/mine_sign_in.html", context, status=404))
 
 
 @require_POST

@@ -16,10 +16,11 @@ from frontend.residents import catalogue
 from frontend.residents.forms import ATTRIBUTE_PREFIX, ReportForm
 from frontend.residents.nearby import nearby_for_form
 from frontend.residents.wording import domain_message, photo_problem
+from intake.attributes import clean_attribute_values
 from intake.commands import IntakeCommand, Location, Requester
 from intake.images import PhotoRejected
 from intake.models import Channel, RequestPhoto, Service
-from intake.services import service_request_submit
+from intake.services import requester_clean, service_request_submit
 from intake.services.photos import request_photo_store, request_photos_attach, request_photos_kept
 from routing_adapter.selectors import location_in_city
 
@@ -88,14 +89,28 @@ def _store_photos(request: HttpRequest, form: ReportForm, attempt: str) -> list[
     return kept
 
 
-def _command(service: Service, form: ReportForm, photos: list[RequestPhoto]) -> IntakeCommand:
-    data = form.cleaned_data
+def _attributes(data: dict[str, Any]) -> dict[str, Any]:
     # Lists come from checkbox questions; the intake command checks every answer.
-    attributes = {
+    return {
         name.removeprefix(ATTRIBUTE_PREFIX): value
         for name, value in data.items()
         if name.startswith(ATTRIBUTE_PREFIX)
     }
+
+
+def _requester(data: dict[str, Any]) -> Requester:
+    return Requester(
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+        phone=data["phone"],
+        language=data["language"],
+        channel=data["channel"],
+    )
+
+
+def _command(service: Service, form: ReportForm, photos: list[RequestPhoto]) -> IntakeCommand:
+    data = form.cleaned_data
     location = Location.parse(
         lat=data["lat"],
         long=data["long"],
@@ -109,16 +124,9 @@ def _command(service: Service, form: ReportForm, photos: list[RequestPhoto]) -> 
         channel=Channel.WEB,
         location=location,
         description=data["description"],
-        attributes=attributes,
+        attributes=_attributes(data),
         media_urls=tuple(f"{base}/photos/{photo.key}.jpg" for photo in photos),
-        requester=Requester(
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            phone=data["phone"],
-            language=data["language"],
-            channel=data["channel"],
-        ),
+        requester=_requester(data),
         idempotency_key=f"web-{data['attempt']}",
     )
 
@@ -143,6 +151,30 @@ def _checks_before_submit(service: Service, form: ReportForm) -> None:
         )
     elif location.point is not None and not location_in_city(location.point):
         form.add_error("address", outside_city_message())
+    if form.errors:
+        _add_errors(form, _other_problems(service, form))
+
+
+def _other_problems(service: Service, form: ReportForm) -> dict[str, Any]:
+    """What the intake command would say about the contact details and the answers, asked
+    when the report already goes back for another reason: the resident fixes everything in
+    one go instead of meeting one more problem on each try. Fields already marked keep
+    their one message."""
+    data = form.cleaned_data
+    problems: dict[str, Any] = {}
+    try:
+        requester_clean(_requester(data))
+    except InvalidInput as exc:
+        problems.update(exc.errors)
+    try:
+        clean_attribute_values(service=service, raw=_attributes(data))
+    except InvalidInput as exc:
+        problems.update(exc.errors)
+    return {
+        key: value
+        for key, value in problems.items()
+        if ERROR_FIELDS.get(key, key) not in form.errors
+    }
 
 
 def outside_city_message() -> str:

@@ -11,12 +11,14 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from core.errors import InvalidInput
 from core.models import Department
+from frontend.errors import own_error_page
 from frontend.residents import catalogue
 from frontend.residents.session import signed_in_email
 from frontend.residents.wording import domain_message, status_name, timeline_words
@@ -53,6 +55,9 @@ def _status_context(service_request: ServiceRequest) -> dict[str, object]:
         "service": catalogue.card(service_request.service),
         "status": status_name(service_request.status),
         "is_open": not is_closed(service_request.status),
+        "promise_missed": bool(
+            service_request.promised_at and service_request.promised_at < timezone.now()
+        ),
         "owner": service_request.department.public_name or service_request.department.name,
         "address": public.public_address(service_request),
         "lat": f"{point.y:.6f}" if point else "",
@@ -84,14 +89,21 @@ def status(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
-    reference = request.GET.get("reference", "").strip().upper()
+    """A reference typed on the home page: its status page, or the home page again with what
+    was typed kept and the problem said at the field."""
+    typed = request.GET.get("reference", "")[:64]
+    reference = "".join(typed.split()).upper()  # "26 001234" as typed from a message
     if reference and REFERENCE.match(reference) and public.public_request(reference):
         return redirect("request-status", reference=reference)
-    messages.error(
-        request,
-        _("We could not find a request with that reference. Check the number in your message."),
-    )
-    return redirect("home")
+    if reference:
+        problem = _(
+            "We could not find a request with that reference. Check the number in your message."
+        )
+    else:
+        problem = _("Type the reference number from the message we sent you.")
+    context = {"lookup_reference": typed.strip(), "lookup_error": problem}
+    home = render(request, "residents/home.html", context, status=404 if reference else 400)
+    return own_error_page(home)
 
 
 @require_POST

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import translation
 
 from core.errors import InvalidInput
+from frontend.errors import own_error_page
 from frontend.residents.forms import SurveyForm
 from notifications.surveys import survey_answer, survey_find
 
@@ -23,10 +24,11 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     """C10: the resident's answer after closure. Not fixed reopens; a low score starts recovery."""
     invitation = survey_find(token=token)
     if invitation is None or invitation.answered_at is not None:
-        return render(request, "residents/survey.html", {"invalid": True}, status=404)
+        invalid = render(request, "residents/survey.html", {"invalid": True}, status=404)
+        return own_error_page(invalid)
     _resident_language(request, invitation.language)
     context: dict[str, object] = {"reference": invitation.request.public_id}
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             outcome = survey_answer(

@@ -9,7 +9,6 @@ from intake.statuses import Status
 
 # The intake command's fixed messages, so the catalogue can translate them.
 DOMAIN_MESSAGES = [
-    gettext_noop("This attribute is required."),
     gettext_noop("Enter a number."),
     gettext_noop("Enter a date and time in ISO 8601 format."),
     gettext_noop("Expected a single value."),
@@ -26,7 +25,13 @@ DOMAIN_MESSAGES = [
 ]
 
 
+# Where the domain's word is not a resident's: a question on the form, not an "attribute".
+RESIDENT_WORDS = {"This attribute is required.": gettext_noop("Answer this question.")}
+
+
 def domain_message(message: str) -> str:
+    if message in RESIDENT_WORDS:
+        return _(RESIDENT_WORDS[message])
     return _(message) if message in DOMAIN_MESSAGES else message
 
 

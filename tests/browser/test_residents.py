@@ -206,6 +206,7 @@ PUBLIC_PAGES = [
     "/my-requests/",
     "/offline/",
     "/nowhere/",
+    "/requests/lookup/?reference=99-999999",
 ]
 
 
@@ -308,3 +309,82 @@ def test_the_photo_box_speaks_the_pages_language(
     assert "selected" not in shown
     page.locator("#id_photos").scroll_into_view_if_needed()
     screenshot(page, "report-photos-es")
+
+
+def test_the_service_search_label_sits_right_above_its_box(
+    live_server: Any, page: Page, city: Service
+) -> None:
+    """USWDS's search form lays its children out in a row: the visible label stood to the
+    left of the box and below its top, at desktop size."""
+    page.goto(f"{live_server.url}/report/")
+    label = page.locator("label[for=q]").bounding_box()
+    box = page.locator("#q").bounding_box()
+    assert label is not None
+    assert box is not None
+    assert abs(label["x"] - box["x"]) <= 1, f"label at x={label['x']}, box at x={box['x']}"
+    gap = box["y"] - (label["y"] + label["height"])
+    assert 0 <= gap <= 16, f"label ends {gap}px above the box"
+    assert_accessible(page, label="service search")
+
+
+def test_the_service_search_button_shows_its_whole_word_on_a_phone(
+    live_server: Any, offline: OfflinePage, city: Service
+) -> None:
+    """USWDS sizes its search button for an icon on a phone: "Buscar" ran out of it."""
+    page = offline.open(PHONE, locale="es")
+    page.goto(f"{live_server.url}/report/")
+    button = page.locator(".service-search button[type=submit]")
+    expect(button).to_have_text("Buscar")
+    overflow = button.evaluate("b => b.scrollWidth - b.clientWidth")
+    assert overflow <= 0, f"the word is {overflow}px wider than its button"
+    page.context.close()
+
+
+def test_on_a_phone_the_facts_stack_and_references_stay_whole(
+    live_server: Any, offline: OfflinePage, city: Service
+) -> None:
+    """The Spanish names' column left each answer a few words wide, and the reference in the
+    heading broke at its hyphen."""
+    from tests.factories import make_request
+
+    created = make_request(city, attributes={"size": "small"})
+    page = offline.open(PHONE, locale="es")
+    for path in (f"/report/sent/{created.public_id}/", f"/requests/{created.public_id}/"):
+        page.goto(live_server.url + path)
+        for fact in page.locator(".facts dd").all():
+            box = fact.bounding_box()
+            assert box is not None
+            assert box["width"] >= 300, f"{path}: an answer {box['width']}px wide"
+        reference = page.locator("h1 .unbroken, .reference").first
+        lines = reference.evaluate("e => e.getClientRects().length")
+        assert lines == 1, f"{path}: the reference breaks over {lines} lines"
+    page.goto(f"{live_server.url}/")
+    assert page.locator("#reference-hint .unbroken").evaluate("e => e.getClientRects().length") == 1
+    page.context.close()
+
+
+def test_the_report_forms_sections_stand_apart(live_server: Any, page: Page, city: Service) -> None:
+    """A legend's margin does nothing at the top of its fieldset: "Where is it?" touched the
+    last answer above it, and "How can we reach you?" the photo box."""
+    page.goto(f"{live_server.url}/report/pothole/")
+    gaps = page.locator(".report-form legend.usa-legend--large").evaluate_all(
+        """legends => legends.map(legend => {
+            const above = legend.closest('fieldset').previousElementSibling;
+            return legend.getBoundingClientRect().top - above.getBoundingClientRect().bottom;
+        })"""
+    )
+    assert len(gaps) == 2
+    assert all(gap >= 24 for gap in gaps), gaps
+
+
+def test_the_recent_requests_list_uses_the_pages_width_on_a_phone(
+    live_server: Any, phone_page: Page, city: Service
+) -> None:
+    from tests.factories import make_request
+
+    make_request(city, attributes={"size": "small"})
+    phone_page.goto(f"{live_server.url}/requests/")
+    table = phone_page.locator(".recent-table").bounding_box()
+    main = phone_page.locator("main").evaluate("m => m.clientWidth")
+    assert table is not None
+    assert table["width"] >= main - 40, f"the list is {table['width']}px of {main}px"

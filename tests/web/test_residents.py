@@ -1,6 +1,7 @@
 """The residents' site through its pages: reporting, photos, addresses, status, the map."""
 
 import io
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -133,9 +134,29 @@ def test_a_rejected_report_keeps_what_was_typed_and_says_what_to_fix(
     response = client.post("/report/pothole/", fields)
     assert response.status_code == 400
     errors = error_messages(response.content)
-    assert "This attribute is required." in errors
+    assert "Answer this question." in errors
     assert "A phone number is needed to send updates by text or phone." in errors
     assert "Huge hole by the school" in response.content.decode()
+    assert not ServiceRequest.objects.exists()
+
+
+def test_a_report_without_a_place_names_every_other_field_to_fix_too(
+    riverton: None, pothole_questions: Service
+) -> None:
+    """The resident fixes everything in one go: a missing place does not hide the bad
+    email, the bad phone or the unanswered question until the next try."""
+    client = Client()
+    fields = report_fields(
+        client, "pothole", lat="", long="", email="not-an-email", phone="12", channel="email"
+    )
+    response = client.post("/report/pothole/", fields)
+    assert response.status_code == 400
+    errors = error_messages(response.content)
+    assert "Put the pin on the map, use your location, or type an address." in errors
+    assert "Answer this question." in errors
+    assert any("email" in e.lower() for e in errors), errors
+    assert any("phone" in e.lower() for e in errors), errors
+    assert len(errors) == 4, errors
     assert not ServiceRequest.objects.exists()
 
 
@@ -403,3 +424,128 @@ def test_a_renamed_service_shows_on_the_map_at_once(riverton: None, pothole: Ser
     pothole.translations = {"es": {"name": "Bache o socavón"}}
     pothole.save()
     assert names("es") == {"Bache o socavón"}
+
+
+@override_settings(DEBUG=True)
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("/survey/no-such-token/", "This link is no longer valid"),
+        ("/my-requests/sign-in/no-such-token/", "This link has expired or has already been used"),
+        ("/requests/lookup/?reference=99-999999", "could not find a request with that reference"),
+    ],
+)
+def test_with_debug_on_a_dead_link_still_says_what_to_do(db: None, path: str, text: str) -> None:
+    """These pages answer 404 with their own words (and a way on): the product's generic
+    404, shown in their place with DEBUG on, left the resident at a dead end."""
+    response = Client().get(path)
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ["Choose a number from 1 to 10.", "Were you treated courteously? Choose yes"]),
+        ("es", ["Elija un número del 1 al 10.", "¿Le trataron con cortesía? Elija sí o no."]),
+    ],
+)
+def test_an_unanswered_survey_says_what_to_choose_in_plain_words(
+    pothole: Service, make_user: Any, streets: Any, language: str, words: list[str]
+) -> None:
+    from accounts.models import Role
+    from intake.commands import Requester
+    from intake.services import service_request_change_status
+    from notifications.models import SurveyInvitation
+
+    created = make_request(pothole, requester=Requester(email="ana@example.org", channel="email"))
+    worker = make_user(Role.DEPARTMENT_STAFF, [streets])
+    service_request_change_status(
+        service_request=created, to_status="resolved", actor=worker, note="Patched."
+    )
+    survey = SurveyInvitation.objects.get(request=created)
+    client = Client()
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(f"/survey/{survey.token}/", {})
+    assert response.status_code == 400
+    body = response.content.decode()
+    for text in words:
+        assert text in body
+    assert "?:" not in body
+    assert "This field is required" not in body
+    assert "Este campo es requerido" not in body
+
+
+def test_the_sign_in_form_asks_for_the_email_in_plain_words(db: None) -> None:
+    body = Client().post("/my-requests/", {"email": ""}).content.decode()
+    assert "Give your email address." in body
+    assert "This field is required" not in body
+
+
+def test_a_dead_survey_link_does_not_say_the_same_thing_twice(db: None) -> None:
+    body = Client().get("/survey/no-such-token/").content.decode()
+    assert body.count("This link is no longer valid") == 1
+    assert "If you need help, call 3-1-1." in body
+
+
+def test_spanish_dates_read_as_spanish(riverton: None, pothole: Service) -> None:
+    """'lunes 7 diciembre 2026' is not how Spanish writes a date: 'lunes, 7 de diciembre de
+    2026'; and a short date has its month in lower case ('29 nov 2026')."""
+    created = make_request(pothole)
+    promised = timezone.now() + timedelta(days=30)
+    ServiceRequest.objects.filter(pk=created.pk).update(promised_at=promised)
+    spanish = Client(HTTP_ACCEPT_LANGUAGE="es")
+    body = spanish.get(f"/requests/{created.public_id}/").content.decode()
+    assert f" de {promised:%Y}" in body
+    assert ", " + str(timezone.localtime(promised).day) + " de " in body
+    listed = spanish.get("/requests/").content.decode()
+    short = re.search(r'data-label="Reportada">([^<]+)<', listed)
+    assert short is not None
+    assert re.fullmatch(r"\d{1,2} [a-zé]{3,4}\.? \d{4}", short.group(1)), short.group(1)
+
+
+def test_a_missed_date_is_owned_with_an_apology(riverton: None, pothole: Service) -> None:
+    """C7/C9: a promised date that has passed is not shown as if it were still ahead."""
+    created = make_request(pothole)
+    ServiceRequest.objects.filter(pk=created.pk).update(
+        promised_at=timezone.now() - timedelta(days=2)
+    )
+    body = Client().get(f"/requests/{created.public_id}/").content.decode()
+    assert "We aimed to finish by" in body
+    assert "taking longer than we said, and we are sorry" in body
+    assert "We aim to finish by" not in body
+    ServiceRequest.objects.filter(pk=created.pk).update(
+        promised_at=timezone.now() + timedelta(days=2)
+    )
+    body = Client().get(f"/requests/{created.public_id}/").content.decode()
+    assert "We aim to finish by" in body
+    assert "sorry" not in body
+
+
+def test_a_reference_not_found_keeps_what_was_typed_at_its_field(
+    riverton: None, pothole: Service
+) -> None:
+    created = make_request(pothole)
+    client = Client()
+    spaced = created.public_id.replace("-", " - ")
+    found = client.get("/requests/lookup/", {"reference": f" {spaced} "})
+    assert found["Location"] == f"/requests/{created.public_id}/"
+    missing = client.get("/requests/lookup/", {"reference": "99-999999"})
+    assert missing.status_code == 404
+    body = missing.content.decode()
+    assert 'value="99-999999"' in body
+    assert 'aria-invalid="true"' in body
+    assert 'id="reference-error"' in body
+    empty = client.get("/requests/lookup/", {"reference": ""})
+    assert empty.status_code == 400
+    assert "Type the reference number" in empty.content.decode()
+
+
+def test_the_recent_map_says_what_its_colours_mean(riverton: None, pothole: Service) -> None:
+    """Open and closed pins differ only by colour: the key says which is which."""
+    make_request(pothole)
+    body = Client(HTTP_ACCEPT_LANGUAGE="es").get("/requests/").content.decode()
+    key = re.search(r'<ul class="map-legend"[^>]*>(.*?)</ul>', body, re.S)
+    assert key is not None
+    assert "Abiertas" in key.group(1)
+    assert "Cerradas" in key.group(1)
