@@ -74,3 +74,20 @@ def test_a_request_no_rule_covers_says_the_triage_desk_finds_its_owner(
     request = make_request(orphan)
     worker = UserFactory.create(role=Role.DEPARTMENT_STAFF, departments=[triage])
     assert "the triage desk, which finds its owner" in why_it_is_here(worker, request.public_id)
+
+
+def test_a_transfer_to_a_named_department_says_so_with_its_reason(
+    pothole: Service, streets_staff: User
+) -> None:
+    parks = DepartmentFactory.create(slug="parks", name="Parks")
+    request = make_request(pothole)
+    client = Client()
+    client.force_login(streets_staff)
+    client.post(
+        f"/staff/requests/{request.public_id}/transfer/",
+        {"department": parks.slug, "reason": "It is in the park, by the pond."},
+    )
+    worker = UserFactory.create(role=Role.DEPARTMENT_STAFF, departments=[parks])
+    words = why_it_is_here(worker, request.public_id)
+    assert "Transferred here. The person who transferred it named this department." in words
+    assert "It is in the park, by the pond." in words
