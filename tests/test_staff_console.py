@@ -1,6 +1,7 @@
 """The staff console's pages through Django's test client (the browser tests drive the same
 pages in Chromium): policies, bad input as 4xx, the second factor, courtesy hints."""
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -332,7 +333,8 @@ def test_phone_numbers_read_as_staff_say_them_and_no_status_is_chosen_for_them(
     agent = browser_for(make_user(Role.AGENT))
     found = agent.get("/staff/calls/", {"q": "Garcia"}).content.decode()
     assert "(608) 555-0123" in found
-    assert "+16085550123" not in found
+    # Shown as read out; only the caller row's start-a-call form carries the stored number.
+    assert "+16085550123" not in re.sub(r'value="[^"]*"', "", found)
     page = browser_for(make_user(Role.DEPARTMENT_STAFF, [streets]))
     html = page.get(f"/staff/requests/{request.public_id}/").content.decode()
     assert "(608) 555-0123" in html

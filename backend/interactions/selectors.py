@@ -83,6 +83,8 @@ class Caller:
     name: str
     phone: str
     email: str
+    # The language they last chose, so a call started from this row starts in it.
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,11 +192,18 @@ def _callers(requests: Sequence[ServiceRequest], calls: list[Interaction]) -> li
     seen: dict[tuple[str, str, str], Caller] = {}
     for r in requests:
         name = f"{r.requester_first_name} {r.requester_last_name}".strip()
-        caller = Caller(name=name, phone=r.requester_phone, email=r.requester_email)
+        caller = Caller(
+            name=name,
+            phone=r.requester_phone,
+            email=r.requester_email,
+            language=r.requester_language,
+        )
         if name or caller.phone or caller.email:
             seen.setdefault((name.lower(), caller.phone, caller.email.lower()), caller)
     for call in calls:
-        caller = Caller(name=call.caller_name, phone=call.caller_phone, email="")
+        caller = Caller(
+            name=call.caller_name, phone=call.caller_phone, email="", language=call.language
+        )
         seen.setdefault((call.caller_name.lower(), call.caller_phone, ""), caller)
     return list(seen.values())[:10]
 

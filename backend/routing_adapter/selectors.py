@@ -15,7 +15,7 @@ from core.models import Department, Holiday, WorkUnit
 from intake.models import Service, ServiceRequest, Transfer
 from routing.calendar import TargetUnit, WorkingCalendar
 from routing.model import Decision, RoutingInput
-from routing_adapter.models import RoutingModel
+from routing_adapter.models import RoutingModel, RoutingRule
 from routing_adapter.router import current_directory, current_router, working_calendar
 
 
@@ -218,3 +218,10 @@ def routing_accuracy_by_month() -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+def routing_rules_by_id(rule_ids: Iterable[str]) -> dict[str, RoutingRule]:
+    """The stored rules behind these decisions, by rule id (a page says which kind of rule
+    decided; ids the engine makes up, such as the service defaults, have no row)."""
+    wanted = [rule_id for rule_id in rule_ids if rule_id]
+    return {rule.rule_id: rule for rule in RoutingRule.objects.filter(rule_id__in=wanted)}

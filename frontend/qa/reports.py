@@ -11,7 +11,6 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +18,7 @@ from accounts.models import User
 from core.models import Department
 from frontend.access import signed_in_staff, staff_page
 from frontend.forms import UswdsForm
+from frontend.templatetags.console_dates import console_date
 from intake.models import Service
 from qa import policies, selectors, workspace
 from qa.models import SamplingPeriod
@@ -87,7 +87,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
         },
     }
     pchart = {
-        "labels": [m["month"] for m in trend],
+        "labels": [console_date(m["month"], "month") for m in trend],
         "rate": [m["pass_rate"] for m in trend],
         "centre": [m["centre"] for m in trend],
         "lower": [m["lower"] for m in trend],
@@ -130,7 +130,7 @@ PATTERN_GROUPS = [
 
 def _column_names(by: str, keys: list[str]) -> dict[str, str]:
     if by == "month":
-        return {k: date_format(date.fromisoformat(k), "YEAR_MONTH_FORMAT") for k in keys if k}
+        return {k: console_date(k, "month") for k in keys if k}
     if by == "service":
         return dict(Service.objects.filter(code__in=keys).values_list("code", "name"))
     return _display_names("department", keys)

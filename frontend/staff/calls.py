@@ -2,6 +2,7 @@
 with the script prompts, courtesy hints while typing, and the agent's promises due today."""
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 from uuid import UUID
 
@@ -65,7 +66,15 @@ def _greeting(user: Any) -> str:
 def start(request: HttpRequest) -> HttpResponse:
     form = f.GreetingForm(request.POST)
     greeting = form.cleaned_data["greeting"] if form.is_valid() else ""
-    call = services.call_start(agent=signed_in_staff(request), greeting=greeting)
+    agent = signed_in_staff(request)
+    call = services.call_start(agent=agent, greeting=greeting)
+    # Started from a caller found in the lookup: the caller step is taken with their details
+    # (the walk then asks for the problem; the agent can still correct them on that step).
+    caller = f.CallerForm(request.POST)
+    # Refused details leave the walk on the caller step, empty, as for any call.
+    if "caller_name" in request.POST and caller.is_valid():
+        with suppress(InvalidInput):
+            services.call_record_caller(call=call, agent=agent, **caller.cleaned_data)
     return redirect("staff:call", call_id=call.pk)
 
 

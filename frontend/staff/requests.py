@@ -24,10 +24,17 @@ from frontend.access import signed_in_staff, staff_page
 from frontend.forms import UswdsForm
 from frontend.staff import forms as f
 from frontend.staff.common import answer, is_htmx, show_errors
+from frontend.staff.routing_words import routing_reason
 from frontend.staff.timeline import timeline_lines
 from intake import services
 from intake.models import EventKind, ServiceRequest
-from intake.policies import can_add_note, can_view_request, can_work_request, ensure
+from intake.policies import (
+    can_add_note,
+    can_override_transfer,
+    can_view_request,
+    can_work_request,
+    ensure,
+)
 from intake.selectors import service_request_with_timeline
 from intake.statuses import TRANSITIONS, Status
 from notifications.models import OutboxMessage
@@ -103,7 +110,8 @@ def _context(request: HttpRequest, found: ServiceRequest, **forms: Any) -> dict[
         "swapped_in": is_htmx(request),  # a swapped-in part shows its own confirmation
         "sr": found,
         **_timeline(found),
-        "routing": _routing(found),
+        "why": routing_reason(found, _routing(found)),
+        "may_see_engine": can_override_transfer(user),
         "may_work": can_work_request(user, found),
         "may_note": can_add_note(user, found),
         "may_audit": can_read_request_audit(user, found),

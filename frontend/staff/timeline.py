@@ -2,18 +2,14 @@
 time, departments by name, who it was assigned to (the events keep codes and ISO dates)."""
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from core.models import Department
+from frontend.templatetags.console_dates import console_date
 from intake.models import EventKind, RequestEvent
 from intake.statuses import Status
-
-DATE_FORMAT = "l j F Y H:i"
 
 
 @dataclass(frozen=True)
@@ -24,13 +20,7 @@ class TimelineLine:
 
 
 def _when(value: Any) -> str:
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    if timezone.is_naive(moment):
-        return date_format(moment, DATE_FORMAT)
-    return date_format(timezone.localtime(moment), DATE_FORMAT)
+    return console_date(str(value), "time") or str(value)
 
 
 def _arrow(before: str, after: str) -> str:

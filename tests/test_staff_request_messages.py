@@ -1,0 +1,45 @@
+"""'Messages to the resident' on the staff request page says what each message was (its
+kind), how it went (email or text message, to whom) and whether it went out."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import User
+from intake.commands import Requester
+from intake.models import Service
+from notifications.models import MessageStatus, OutboxMessage
+from tests.factories import make_request
+
+pytestmark = pytest.mark.django_db
+
+
+def messages_part(user: User, public_id: str) -> str:
+    client = Client()
+    client.force_login(user)
+    html = client.get(f"/staff/requests/{public_id}/").content.decode()
+    return html.split("Messages to the resident", 1)[1].split("</ul>", 1)[0]
+
+
+def test_each_message_says_its_kind_channel_and_whether_it_went_out(
+    pothole: Service, streets_staff: User
+) -> None:
+    request = make_request(
+        pothole,
+        requester=Requester(phone="+16085550123", channel="sms", email="r@example.org"),
+    )
+    message = OutboxMessage.objects.get(request=request)
+    part = messages_part(streets_staff, request.public_id)
+    assert "Request received" in part
+    assert "Text message to (608) 555-0123" in part
+    assert "Waiting to be sent" in part
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=MessageStatus.SENT, sent_at=timezone.now()
+    )
+    assert "Sent" in messages_part(streets_staff, request.public_id)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=MessageStatus.FAILED, attempts=5, last_error="number unreachable"
+    )
+    failed = messages_part(streets_staff, request.public_id)
+    assert "Not delivered" in failed
+    assert "after 5 attempts: number unreachable" in failed
