@@ -133,8 +133,9 @@ def _command(service: Service, form: ReportForm, photos: list[RequestPhoto]) -> 
 
 def _checks_before_submit(service: Service, form: ReportForm) -> None:
     """What the resident can fix before the command is built: said in plain words here;
-    the intake command still decides."""
-    data = form.cleaned_data
+    the intake command still decides. A copy of the cleaned data is read throughout:
+    `add_error` removes the field it marks from the form's own."""
+    data = dict(form.cleaned_data)
     if not service.allows_anonymous and not (data["email"] or data["phone"]):
         form.add_error(
             "email", _("For this service we need an email address or a phone number to reach you.")
@@ -152,15 +153,14 @@ def _checks_before_submit(service: Service, form: ReportForm) -> None:
     elif location.point is not None and not location_in_city(location.point):
         form.add_error("address", outside_city_message())
     if form.errors:
-        _add_errors(form, _other_problems(service, form))
+        _add_errors(form, _other_problems(service, form, data))
 
 
-def _other_problems(service: Service, form: ReportForm) -> dict[str, Any]:
+def _other_problems(service: Service, form: ReportForm, data: dict[str, Any]) -> dict[str, Any]:
     """What the intake command would say about the contact details and the answers, asked
     when the report already goes back for another reason: the resident fixes everything in
     one go instead of meeting one more problem on each try. Fields already marked keep
     their one message."""
-    data = form.cleaned_data
     problems: dict[str, Any] = {}
     try:
         requester_clean(_requester(data))

@@ -549,3 +549,19 @@ def test_the_recent_map_says_what_its_colours_mean(riverton: None, pothole: Serv
     assert key is not None
     assert "Abiertas" in key.group(1)
     assert "Cerradas" in key.group(1)
+
+
+def test_a_service_that_needs_contact_details_asks_for_them_instead_of_failing(
+    riverton: None, pothole_questions: Service
+) -> None:
+    """Marking the missing contact removed the email from the form's cleaned data, and the
+    check of the other fields then read it: a 500 that lost the report."""
+    Service.objects.filter(pk=pothole_questions.pk).update(allows_anonymous=False)
+    client = Client()
+    fields = report_fields(client, "pothole", email="", phone="", channel="none")
+    response = client.post("/report/pothole/", fields)
+    assert response.status_code == 400
+    errors = error_messages(response.content)
+    assert "For this service we need an email address or a phone number to reach you." in errors
+    assert "Answer this question." in errors
+    assert not ServiceRequest.objects.exists()
