@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Case, F, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.utils import timezone
 
 from intake.models import RequestEvent, Service, ServiceRequest
@@ -87,6 +87,26 @@ def requests_with_status(
     if "closed" in statuses:
         wanted |= CLOSED_STATUSES
     return queryset.filter(status__in=wanted)
+
+
+def requests_updated_between(
+    queryset: QuerySet[ServiceRequest], *, after: datetime | None, before: datetime | None
+) -> QuerySet[ServiceRequest]:
+    """updated_after/updated_before read the same moment `updated_datetime` shows: a closed
+    request's closing time, else its last write, so an incremental sync sees what it asked."""
+    if after is None and before is None:
+        return queryset
+    queryset = queryset.annotate(
+        open311_updated=Case(
+            When(status__in=CLOSED_STATUSES, closed_at__isnull=False, then=F("closed_at")),
+            default=F("updated_at"),
+        )
+    )
+    if after is not None:
+        queryset = queryset.filter(open311_updated__gt=after)
+    if before is not None:
+        queryset = queryset.filter(open311_updated__lt=before)
+    return queryset
 
 
 def service_notice(service_request: ServiceRequest) -> str:

@@ -193,20 +193,21 @@ class RequestListView(Open311View):
         end = params.moment(query, "end_date", whole_day=True)
         if start and end and start > end:
             raise InvalidInput.field("end_date", "Must not be before start_date.")
-        if start and end and end - start > MAX_WINDOW:
+        # The span is the dates as given: a date-only end_date is widened to its whole day
+        # only after, so 90 days from a date to a date stays allowed.
+        given_end = params.moment(query, "end_date")
+        if start and given_end and given_end - start > MAX_WINDOW:
             raise InvalidInput.field("end_date", "The range may not span more than 90 days.")
         if end is None:
             end = start + MAX_WINDOW if start else timezone.now()
         if start is None:
             start = end - MAX_WINDOW
         requests = requests.filter(created_at__gte=start, created_at__lte=end)
-        after = params.moment(query, "updated_after")
-        before = params.moment(query, "updated_before")
-        if after:
-            requests = requests.filter(updated_at__gt=after)
-        if before:
-            requests = requests.filter(updated_at__lt=before)
-        return requests
+        return selectors.requests_updated_between(
+            requests,
+            after=params.moment(query, "updated_after"),
+            before=params.moment(query, "updated_before"),
+        )
 
     def post(self, request: Request, format: str | None = None) -> Response:
         data = request.data

@@ -261,6 +261,48 @@ def test_a_closed_request_is_updated_when_it_was_closed_and_blank_text_is_null(
     assert body["service_notice"] is None
 
 
+def test_updated_after_and_before_read_the_moment_updated_datetime_shows(
+    client: Client, catalogue: dict[str, Service], make_user: Callable[..., Any]
+) -> None:
+    """A closed request written to after closing (a survey answer) shows its closing time,
+    so an incremental sync from a moment after it must not get it back, and one before must."""
+    from intake.services import service_request_change_status
+    from intake.statuses import Status
+
+    created = make_request(catalogue["pothole"], attributes={"size": "small"})
+    service_request_change_status(
+        service_request=created, to_status=Status.RESOLVED, actor=make_user("admin"), note="Done."
+    )
+    created.refresh_from_db()
+    assert created.closed_at is not None
+    ServiceRequest.objects.filter(pk=created.pk).update(
+        updated_at=created.closed_at + timedelta(days=3)
+    )
+    between = (created.closed_at + timedelta(days=1)).isoformat()
+
+    def ids(**query: str) -> list[str]:
+        found = client.get("/open311/v2/requests.json", query).json()
+        return [r["service_request_id"] for r in found]
+
+    assert ids(updated_after=between) == []
+    assert ids(updated_before=between) == [created.public_id]
+
+
+def test_ninety_days_from_a_date_to_a_date_is_allowed(
+    client: Client, catalogue: dict[str, Service]
+) -> None:
+    """A date-only end_date covers its whole day, but the span is counted as the dates were
+    given: 2026-01-01 to 2026-04-01 is the 90 days the spec allows."""
+    allowed = client.get(
+        "/open311/v2/requests.json", {"start_date": "2026-01-01", "end_date": "2026-04-01"}
+    )
+    assert allowed.status_code == 200
+    too_long = client.get(
+        "/open311/v2/requests.json", {"start_date": "2026-01-01", "end_date": "2026-04-02"}
+    )
+    spec_errors(too_long, 400)
+
+
 def test_errors_made_before_any_view_carry_the_spec_content_types(
     client: Client, settings: Any
 ) -> None:
