@@ -53,3 +53,21 @@ def test_a_plain_start_still_opens_on_the_caller_step(make_user: Callable[..., U
     client.post("/staff/calls/start/", {"greeting": "Riverton 3-1-1, Sam speaking"})
     call = Interaction.objects.get()
     assert (call.caller_name, call.caller_phone) == ("", "")
+
+
+@pytest.mark.parametrize("language", ["", "fr"])
+def test_a_caller_whose_language_we_do_not_offer_is_still_filled_in(
+    language: str, make_user: Callable[..., User]
+) -> None:
+    client = Client()
+    client.force_login(make_user(Role.AGENT))
+    client.post(
+        "/staff/calls/start/",
+        {"caller_name": "Ana Okafor", "caller_phone": "+16085550199", "language": language},
+    )
+    call = Interaction.objects.get()
+    assert (call.caller_name, call.caller_phone, call.language) == (
+        "Ana Okafor",
+        "+16085550199",
+        "en",
+    )

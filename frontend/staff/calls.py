@@ -70,7 +70,11 @@ def start(request: HttpRequest) -> HttpResponse:
     call = services.call_start(agent=agent, greeting=greeting)
     # Started from a caller found in the lookup: the caller step is taken with their details
     # (the walk then asks for the problem; the agent can still correct them on that step).
-    caller = f.CallerForm(request.POST)
+    details = request.POST.copy()
+    # A request stored without a language we offer still gives the caller's name and number.
+    if details.get("language") not in dict(settings.LANGUAGES):
+        details["language"] = settings.LANGUAGE_CODE
+    caller = f.CallerForm(details)
     # Refused details leave the walk on the caller step, empty, as for any call.
     if "caller_name" in request.POST and caller.is_valid():
         with suppress(InvalidInput):
