@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from intake.commands import Requester
 from intake.models import Service
-from notifications.models import MessageStatus, OutboxMessage
+from notifications.models import Channel, MessageKind, MessageStatus, OutboxMessage
 from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +43,37 @@ def test_each_message_says_its_kind_channel_and_whether_it_went_out(
     failed = messages_part(streets_staff, request.public_id)
     assert "Not delivered" in failed
     assert "after 5 attempts: number unreachable" in failed
+
+
+def test_followers_addresses_and_staff_alerts_are_not_listed(
+    pothole: Service, streets_staff: User
+) -> None:
+    """A follower gave their address to be told, not to the department; supervisors' alerts
+    are not messages to a resident."""
+    request = make_request(pothole, requester=Requester(email="r@example.org", channel="email"))
+    OutboxMessage.objects.create(
+        request=request,
+        kind=MessageKind.STATUS_CHANGED,
+        channel=Channel.EMAIL,
+        recipient="neighbour@example.org",
+        language="en",
+        subject="Update",
+        body="Update",
+        next_attempt_at=timezone.now(),
+    )
+    OutboxMessage.objects.create(
+        request=request,
+        kind=MessageKind.AT_RISK,
+        channel=Channel.EMAIL,
+        recipient="supervisor@city.example",
+        language="en",
+        subject="At risk",
+        body="At risk",
+        next_attempt_at=timezone.now(),
+    )
+    part = messages_part(streets_staff, request.public_id)
+    assert "to r@example.org" in part
+    assert "neighbour@example.org" not in part
+    assert "to a follower" in part
+    assert "supervisor@city.example" not in part
+    assert "Promise at risk" not in part

@@ -36,6 +36,18 @@ class MessageKind(models.TextChoices):
     SIGN_IN = "sign_in", "Sign-in link to my requests (to a resident)"
 
 
+# Messages to staff about a request (alerts, QA), never to a resident.
+STAFF_KINDS = frozenset(
+    {
+        MessageKind.AT_RISK,
+        MessageKind.ESCALATED,
+        MessageKind.QA_ASSIGNED,
+        MessageKind.QA_SUBMITTED,
+        MessageKind.QA_DISPUTE_DECIDED,
+    }
+)
+
+
 class OutboxMessage(models.Model):
     """One message to one recipient. At most one per event, channel and recipient."""
 

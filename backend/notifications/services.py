@@ -30,6 +30,7 @@ from interactions.models import InteractionKind
 from interactions.recording import interaction_record
 from notifications.messages import message_kind, render, webhook_body
 from notifications.models import (
+    STAFF_KINDS,
     Channel,
     MessageKind,
     MessageStatus,
@@ -346,13 +347,6 @@ def _forget_one_time_link(message: OutboxMessage) -> None:
 RESIDENT_CHANNELS = {
     Channel.EMAIL: InteractionKind.EMAIL_SENT,
     Channel.SMS: InteractionKind.SMS_SENT,
-}
-STAFF_KINDS = {
-    MessageKind.AT_RISK,
-    MessageKind.ESCALATED,
-    MessageKind.QA_ASSIGNED,
-    MessageKind.QA_SUBMITTED,
-    MessageKind.QA_DISPUTE_DECIDED,
 }
 
 

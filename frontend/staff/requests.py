@@ -37,7 +37,7 @@ from intake.policies import (
 )
 from intake.selectors import service_request_with_timeline
 from intake.statuses import TRANSITIONS, Status
-from notifications.models import OutboxMessage
+from notifications.selectors import resident_messages_about
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def _timeline(found: ServiceRequest) -> dict[str, Any]:
     """What the timeline shows (staff/requests/_live.html), also every 10 s on its own."""
     return {
         "events": timeline_lines(list(found.events.all())),
-        "deliveries": OutboxMessage.objects.filter(request=found).order_by("-id")[:10],
+        "deliveries": resident_messages_about(found),
     }
 
 
