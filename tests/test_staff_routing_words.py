@@ -8,7 +8,9 @@ from django.test import Client
 
 from accounts.models import Role, User
 from core.models import Area, Department
+from frontend.staff.routing_words import routing_reason
 from intake.models import Service
+from intake.transfer_rules import ROUTING_DESK_AFTER_TRANSFERS, ROUTING_DESK_ALL_DECLINED
 from routing_adapter.services import routing_rules_import
 from tests.factories import DepartmentFactory, UserFactory, make_request
 
@@ -91,3 +93,15 @@ def test_a_transfer_to_a_named_department_says_so_with_its_reason(
     words = why_it_is_here(worker, request.public_id)
     assert "Transferred here. The person who transferred it named this department." in words
     assert "It is in the park, by the pond." in words
+
+
+def test_the_routing_desk_says_why_it_has_the_request(pothole: Service) -> None:
+    """Two reasons send a request to the desk; the page said "transferred more than once"
+    for both, also when every likely owner had declined it."""
+    request = make_request(pothole)
+    declined = routing_reason(request, {"rule": ROUTING_DESK_ALL_DECLINED})
+    assert declined is not None
+    assert "has declined it" in declined.headline
+    too_often = routing_reason(request, {"rule": ROUTING_DESK_AFTER_TRANSFERS})
+    assert too_often is not None
+    assert "transferred more than once" in too_often.headline

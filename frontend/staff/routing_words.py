@@ -10,12 +10,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from intake.models import EventKind, ServiceRequest
+from intake.transfer_rules import (
+    NAMED_BY_STAFF,
+    ROUTING_DESK_AFTER_TRANSFERS,
+    ROUTING_DESK_ALL_DECLINED,
+)
 from routing_adapter.models import RoutingRule, RuleSource
 from routing_adapter.selectors import routing_rules_by_id
 
+# The routing engine's own ids for its fallback and a service's default owner.
 TRIAGE_RULE = "fallback:triage"
-ROUTING_DESK_RULE = "routing-desk"
-NAMED_BY_STAFF_RULE = "transfer:suggested"
 SERVICE_DEFAULT_PREFIX = "service-default:"
 
 
@@ -59,10 +63,14 @@ FIXED = {
     TRIAGE_RULE: gettext_lazy(
         "No rule covers this request here, so it went to the triage desk, which finds its owner."
     ),
-    ROUTING_DESK_RULE: gettext_lazy(
+    ROUTING_DESK_AFTER_TRANSFERS: gettext_lazy(
         "It was transferred more than once, so the supervisors' routing desk decides who owns it."
     ),
-    NAMED_BY_STAFF_RULE: gettext_lazy("The person who transferred it named this department."),
+    ROUTING_DESK_ALL_DECLINED: gettext_lazy(
+        "Every department likely to own it has declined it, so the supervisors' routing desk "
+        "decides who owns it."
+    ),
+    NAMED_BY_STAFF: gettext_lazy("The person who transferred it named this department."),
 }
 
 

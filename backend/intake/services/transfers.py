@@ -14,6 +14,11 @@ from intake.limits import MAX_NOTE
 from intake.models import EventKind, ServiceRequest, Transfer
 from intake.services.history import request_event_record, request_locked
 from intake.statuses import is_closed
+from intake.transfer_rules import (
+    NAMED_BY_STAFF,
+    ROUTING_DESK_AFTER_TRANSFERS,
+    ROUTING_DESK_ALL_DECLINED,
+)
 from routing_adapter.selectors import route_request, routing_desk
 from routing_adapter.services import routing_feedback_record
 
@@ -86,15 +91,15 @@ def _new_owner(
     if locked.transfers.count() + 1 >= TRANSFERS_BEFORE_ROUTING_DESK and not override:
         department, unit = routing_desk()
         why = "It has been transferred twice, so a supervisor decides who owns it."
-        return _NewOwner(department, unit, "routing-desk", why)
+        return _NewOwner(department, unit, ROUTING_DESK_AFTER_TRANSFERS, why)
     if suggested_department is not None:
         why = f"{actor.get_full_name() or actor.username} named the owner."
-        return _NewOwner(suggested_department, None, "transfer:suggested", why)
+        return _NewOwner(suggested_department, None, NAMED_BY_STAFF, why)
     decision = route_request(service_request=locked, exclude=declined)
     if decision.department.slug in declined:
         department, unit = routing_desk()
         why = "Every likely owner has declined it, so a supervisor decides."
-        return _NewOwner(department, unit, "routing-desk", why)
+        return _NewOwner(department, unit, ROUTING_DESK_ALL_DECLINED, why)
     return _NewOwner(decision.department, decision.unit, decision.rule_id, decision.explanation)
 
 
@@ -195,6 +200,6 @@ def service_request_transfer(
         suggested_department=suggested_department,
         override=override,
     )
-    if suggested_department is not None and owner.rule_id == "transfer:suggested":
+    if suggested_department is not None and owner.rule_id == NAMED_BY_STAFF:
         routing_feedback_record(service_request=locked)
     return transfer
