@@ -56,10 +56,21 @@ def _visible(requests: QuerySet[ServiceRequest], user: User) -> QuerySet[Service
     return requests.none()
 
 
+def overdue_q(now: datetime) -> Q:
+    """The one definition of overdue: still open after the date promised."""
+    return Q(status__in=OPEN_STATUSES, promised_at__lt=now)
+
+
+def service_request_is_overdue(service_request: ServiceRequest, now: datetime) -> bool:
+    """`overdue_q` for one request already read."""
+    promised = service_request.promised_at
+    return service_request.status in OPEN_STATUSES and promised is not None and promised < now
+
+
 def service_requests_overdue(
     requests: QuerySet[ServiceRequest], overdue: bool
 ) -> QuerySet[ServiceRequest]:
-    late = Q(status__in=OPEN_STATUSES, promised_at__lt=timezone.now())
+    late = overdue_q(timezone.now())
     return requests.filter(late) if overdue else requests.exclude(late)
 
 
@@ -130,9 +141,10 @@ AT_RISK_SHARE = 0.75
 
 def with_at_risk(requests: QuerySet[ServiceRequest], now: datetime) -> QuerySet[ServiceRequest]:
     """Annotate `at_risk`: the one definition of a promise at risk, used by the queue, its
-    counts and the alert job alike."""
+    counts and the alert job alike; and `overdue` beside it (`overdue_q`)."""
     return requests.annotate(risk_point=at_risk_point()).annotate(
-        at_risk=ExpressionWrapper(at_risk_q(now), output_field=BooleanField())
+        at_risk=ExpressionWrapper(at_risk_q(now), output_field=BooleanField()),
+        overdue=ExpressionWrapper(overdue_q(now), output_field=BooleanField()),
     )
 
 

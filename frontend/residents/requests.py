@@ -24,6 +24,7 @@ from frontend.residents.session import signed_in_email
 from frontend.residents.wording import domain_message, status_name, timeline_words
 from intake import public
 from intake.models import RequestPhoto, Service, ServiceRequest
+from intake.selectors import service_request_is_overdue
 from intake.services import service_request_follow
 from intake.statuses import is_closed
 
@@ -55,9 +56,7 @@ def _status_context(service_request: ServiceRequest) -> dict[str, object]:
         "service": catalogue.card(service_request.service),
         "status": status_name(service_request.status),
         "is_open": not is_closed(service_request.status),
-        "promise_missed": bool(
-            service_request.promised_at and service_request.promised_at < timezone.now()
-        ),
+        "promise_missed": service_request_is_overdue(service_request, timezone.now()),
         "owner": service_request.department.public_name or service_request.department.name,
         "address": public.public_address(service_request),
         "lat": f"{point.y:.6f}" if point else "",

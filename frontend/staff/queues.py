@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -76,7 +75,6 @@ def _queue_context(request: HttpRequest, department: Department) -> tuple[dict[s
         "next_url": f"?{urlencode(query | {'page': page + 1})}" if has_next else "",
         "query": urlencode(query | {"page": page}),
         "bulk_form": f.BulkStatusForm(),
-        "now": timezone.now(),  # rows past their promised date are marked overdue
     }
     return context, status
 
