@@ -65,12 +65,23 @@ class Department(models.Model):
         help_text="New requests not acknowledged within this time escalate to supervisors.",
     )
     is_active = models.BooleanField(default=True)
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='The public name per language: {"es": {"public_name": "Calles y Vías"}}.',
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def public_label(self, language: str = "") -> str:
+        """The name residents read, in their language when the city has translated it."""
+        found = self.translations.get(language) if isinstance(self.translations, dict) else None
+        translated = found.get("public_name") if isinstance(found, dict) else None
+        return str(translated or self.public_name or self.name)
 
     def clean(self) -> None:
         errors = calendar_errors(

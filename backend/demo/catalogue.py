@@ -2,9 +2,25 @@
 
 from typing import Any
 
+# The departments' public names as Spanish-speaking residents read them.
+PUBLIC_NAMES_ES = {
+    "contact-centre": "Riverton 3-1-1",
+    "streets": "Calles y Vías",
+    "sanitation": "Saneamiento",
+    "parks": "Parques y Silvicultura",
+    "water": "Agua de Riverton",
+    "traffic": "Ingeniería de Tránsito",
+    "code-enforcement": "Cumplimiento de Códigos",
+    "licensing": "Licencias y Permisos",
+    "animal-services": "Servicios de Animales",
+    "police-non-emergency": "Policía de Riverton (no emergencias)",
+    "intergovernmental": "Enlace de Riverton con las agencias del estado y del condado",
+    "public-health": "Salud Pública",
+}
+
 YES_NO = [{"key": "yes", "name": "Yes"}, {"key": "no", "name": "No"}]
 
-# slug, name, public name, units (slug, name)
+# slug, name, public name, units (slug, name); the public name in Spanish is in PUBLIC_NAMES_ES
 DEPARTMENTS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
     (
         "contact-centre",

@@ -16,6 +16,7 @@ from demo.catalogue import (
     DEMO_ROUTING_RULES,
     DEMO_USERS,
     DEPARTMENTS,
+    PUBLIC_NAMES_ES,
     SENSITIVE_SERVICES,
     SERVICES,
     SPANISH,
@@ -36,8 +37,14 @@ def _holidays(year: int) -> list[tuple[date, str]]:
 
 def _load_departments() -> None:
     for slug, name, public_name, units in DEPARTMENTS:
+        spanish = PUBLIC_NAMES_ES.get(slug)
         department, _ = Department.objects.update_or_create(
-            slug=slug, defaults={"name": name, "public_name": public_name}
+            slug=slug,
+            defaults={
+                "name": name,
+                "public_name": public_name,
+                "translations": {"es": {"public_name": spanish}} if spanish else {},
+            },
         )
         for unit_slug, unit_name in units:
             WorkUnit.objects.update_or_create(

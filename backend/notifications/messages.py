@@ -92,7 +92,7 @@ def _language(language: str) -> str:
 def _context(
     service_request: ServiceRequest, event: RequestEvent, language: str, first_name: str
 ) -> dict[str, Any]:
-    owner = service_request.department.public_name or service_request.department.name
+    owner = service_request.department.public_label(language)
     promised = ""
     if service_request.promised_at:
         with override(language):
@@ -150,8 +150,7 @@ def webhook_body(kind: str, service_request: ServiceRequest, event: RequestEvent
             "status": "closed" if is_closed(service_request.status) else "open",
             "detailed_status": service_request.status,
             "status_notes": event.note,
-            "agency_responsible": service_request.department.public_name
-            or service_request.department.name,
+            "agency_responsible": service_request.department.public_label(),
             "expected_datetime": timezone.localtime(service_request.promised_at).isoformat()
             if service_request.promised_at
             else None,

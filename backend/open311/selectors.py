@@ -110,7 +110,7 @@ def requests_updated_between(
 
 
 def service_notice(service_request: ServiceRequest) -> str:
-    owner = service_request.department.public_name or service_request.department.name
+    owner = service_request.department.public_label()
     if open311_status(service_request.status) == "closed":
         return ""
     if service_request.promised_at is None:
@@ -143,8 +143,7 @@ def request_as_open311(
         # Free text about a sensitive problem tends to name the home (the status page never
         # shows it): a sensitive request's description stays with the city.
         "description": None if sensitive else service_request.description or None,
-        "agency_responsible": service_request.department.public_name
-        or service_request.department.name,
+        "agency_responsible": service_request.department.public_label(),
         "service_notice": service_notice(service_request) or None,
         "requested_datetime": w3c(service_request.created_at),
         "updated_datetime": w3c(_updated(service_request)),

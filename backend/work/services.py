@@ -57,7 +57,7 @@ def queue_claim_next(
         return None
     service_request_assign(service_request=claimed, actor=actor, unit=claimed.unit, assignee=actor)
     if claimed.status == Status.NEW:
-        owner = department.public_name or department.name
+        owner = department.public_label()
         service_request_change_status(
             service_request=claimed,
             to_status=Status.ACKNOWLEDGED,

@@ -78,7 +78,7 @@ def service_requests_send_still_on_it(*, limit: int = 500) -> int:
             locked = request_locked_if_free(pk)
             if locked is None or is_closed(locked.status):
                 continue
-            owner = locked.department.public_name or locked.department.name
+            owner = locked.department.public_label()
             request_event_record(
                 service_request=locked,
                 kind=EventKind.PUBLIC_NOTE,

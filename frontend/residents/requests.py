@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
@@ -40,7 +41,8 @@ def found_request(reference: str) -> ServiceRequest:
 
 
 def _owners() -> dict[str, str]:
-    return {d.slug: d.public_name or d.name for d in Department.objects.all()}
+    language = get_language() or ""
+    return {d.slug: d.public_label(language) for d in Department.objects.all()}
 
 
 def _status_context(service_request: ServiceRequest) -> dict[str, object]:
@@ -57,7 +59,7 @@ def _status_context(service_request: ServiceRequest) -> dict[str, object]:
         "status": status_name(service_request.status),
         "is_open": not is_closed(service_request.status),
         "promise_missed": service_request_is_overdue(service_request, timezone.now()),
-        "owner": service_request.department.public_name or service_request.department.name,
+        "owner": service_request.department.public_label(get_language() or ""),
         "address": public.public_address(service_request),
         "lat": f"{point.y:.6f}" if point else "",
         "long": f"{point.x:.6f}" if point else "",

@@ -140,7 +140,7 @@ def _recap(linked: list[ServiceRequest]) -> str:
     ) % {
         "city": settings.CIVIC311_CITY_NAME,
         "ref": first.public_id,
-        "dept": first.department.public_name or first.department.name,
+        "dept": first.department.public_label(),
         # Read out to the caller: the day in the city's time, in words ("Wednesday 9 December").
         "date": date_format(timezone.localtime(first.promised_at), "l j F")
         if first.promised_at

@@ -565,3 +565,30 @@ def test_a_service_that_needs_contact_details_asks_for_them_instead_of_failing(
     assert "For this service we need an email address or a phone number to reach you." in errors
     assert "Answer this question." in errors
     assert not ServiceRequest.objects.exists()
+
+
+def test_the_department_is_named_in_the_residents_language(
+    riverton: None, pothole_questions: Service
+) -> None:
+    """A city that translates a department's public name has it on Spanish pages and in
+    Spanish messages; without a translation the public name stays."""
+    department = pothole_questions.default_department
+    department.translations = {"es": {"public_name": "Calles y Vías"}}
+    department.save(update_fields=["translations"])
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    fields = report_fields(
+        client,
+        "pothole",
+        attribute_size="small",
+        channel="email",
+        email="ana@example.org",
+        language="es",
+    )
+    response = client.post("/report/pothole/", fields)
+    created = ServiceRequest.objects.get()
+    assert "Calles y Vías" in client.get(response["Location"]).content.decode()
+    assert "Calles y Vías" in client.get(f"/requests/{created.public_id}/").content.decode()
+    assert "Calles y Vías" in OutboxMessage.objects.get(request=created).body
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/requests/{created.public_id}/")
+    assert department.public_name in english.content.decode()
+    assert "Calles y Vías" not in english.content.decode()

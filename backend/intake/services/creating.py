@@ -159,7 +159,7 @@ def _record_intake(
 ) -> RequestEvent:
     """The `created` and `routed` events, in one statement; the routed one is returned."""
     received = service_request.created_at
-    owner = decision.department.public_name or decision.department.name
+    owner = decision.department.public_label()
     _created_event, routed_event = RequestEvent.objects.bulk_create(
         [
             RequestEvent(

@@ -132,7 +132,7 @@ def _hand_over(
     locked.routing_rule = owner.rule_id
     locked.updated_at = now
     locked.save(update_fields=["department", "unit", "assignee", "routing_rule", "updated_at"])
-    public_name = owner.department.public_name or owner.department.name
+    public_name = owner.department.public_label()
     request_event_record(
         service_request=locked,
         kind=EventKind.TRANSFERRED,
