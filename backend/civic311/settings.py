@@ -397,6 +397,9 @@ LOGGING = {
 
 # --- Domain settings ---
 CIVIC311_CITY_NAME = env_str("CIVIC311_CITY_NAME", "Riverton")
+# The catalogue's catch-all group (as named in the catalogue, before translation): listed
+# last for residents, after the groups that say what a problem is.
+CIVIC311_CATCH_ALL_GROUP = env_str("CIVIC311_CATCH_ALL_GROUP", "Other")
 # Requests whose service has no owner, or that nothing else matches, go here (C6: never unrouted).
 CIVIC311_TRIAGE_DEPARTMENT = env_str("CIVIC311_TRIAGE_DEPARTMENT", "contact-centre")
 # After the second transfer a request goes to this unit of the triage department.

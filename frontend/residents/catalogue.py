@@ -4,6 +4,7 @@ service's questions as form fields."""
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,7 @@ def services_grouped(query: str = "") -> list[tuple[str, list[ServiceCard]]]:
     either language), grouped by category, licences and permits included."""
     words = query.lower().split()
     groups: dict[str, list[ServiceCard]] = {}
+    catch_all: set[str] = set()
     for service in active_services():
         shown = card(service)
         haystack = " ".join(
@@ -54,7 +56,10 @@ def services_grouped(query: str = "") -> list[tuple[str, list[ServiceCard]]]:
         ).lower()
         if all(word in haystack for word in words):
             groups.setdefault(shown.group, []).append(shown)
-    return sorted(groups.items())
+            if service.group == settings.CIVIC311_CATCH_ALL_GROUP:
+                catch_all.add(shown.group)
+    # By name in the page's language, the catch-all last.
+    return sorted(groups.items(), key=lambda group: (group[0] in catch_all, group[0]))
 
 
 def services_suggested(description: str) -> list[ServiceCard]:

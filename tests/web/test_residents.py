@@ -21,7 +21,7 @@ from intake.models import Follower, RequestPhoto, Service, ServiceRequest
 from intake.services.photos import request_photo_store, request_photos_attach
 from intake.tasks import remove_abandoned_photos
 from notifications.models import OutboxMessage
-from tests.factories import make_request
+from tests.factories import DepartmentFactory, make_request
 from tests.web.helpers import (
     GPS_IFD,
     error_messages,
@@ -592,3 +592,26 @@ def test_the_department_is_named_in_the_residents_language(
     english = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/requests/{created.public_id}/")
     assert department.public_name in english.content.decode()
     assert "Calles y Vías" not in english.content.decode()
+
+
+def test_the_catch_all_group_comes_last_in_both_languages(riverton: None) -> None:
+    """Residents look for what their problem is first; "Other" sorted among the named groups
+    (it came before "Parks" and "Streets")."""
+    department = DepartmentFactory.create(slug="streets-x", name="Streets X")
+    for code, group, spanish in [
+        ("zz-other", "Other", "Otro"),
+        ("aa-park", "Parks and trees", "Parques y árboles"),
+        ("bb-road", "Streets", "Calles"),
+    ]:
+        Service.objects.create(
+            code=code,
+            name=code,
+            group=group,
+            default_department=department,
+            translations={"es": {"group": spanish}},
+        )
+    for language, last in (("en", "Other"), ("es", "Otro")):
+        page = Client(HTTP_ACCEPT_LANGUAGE=language).get("/report/").content.decode()
+        headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", page)
+        named = [h.strip() for h in headings if h.strip() in {last, "Streets", "Calles"}]
+        assert named[-1] == last, headings
