@@ -54,7 +54,12 @@ class ServiceClassifier:
         return cls(vectorizer, model)
 
     def suggest(self, text: str, *, top: int = 3) -> list[ServiceSuggestion]:
-        probabilities = self.model.predict_proba(self.vectorizer.transform([text]))[0]
+        """The likeliest services; none when not one word of the text was seen in training
+        (the class priors alone would put the commonest service first for "zzqx")."""
+        features = self.vectorizer.transform([text])
+        if features.nnz == 0:
+            return []
+        probabilities = self.model.predict_proba(features)[0]
         order = np.argsort(-probabilities)[:top]
         return [
             ServiceSuggestion(

@@ -8,6 +8,7 @@ import pytest
 from shapely.geometry import box
 
 from routing.calendar import TargetUnit, WorkingCalendar
+from routing.classifier import ServiceClassifier
 from routing.engine import Router, ServiceTarget
 from routing.features import BusinessHours, street_of, zipcode_of
 from routing.geo import Area, AreaIndex, areas_from_geojson
@@ -276,3 +277,12 @@ def test_classifier_suggests_services_from_text() -> None:
     assert Counter(s.service for s in decision.suggestions) == Counter(
         {"graffiti": 1, "pothole": 1}
     )
+
+
+def test_classifier_suggests_nothing_for_words_it_never_saw() -> None:
+    texts = ["big hole in the road", "pothole on my street", "deep hole near the curb"] * 5
+    texts += ["graffiti on the wall", "spray paint tags on fence", "someone painted graffiti"] * 5
+    classifier = ServiceClassifier.train(texts, ["pothole"] * 15 + ["graffiti"] * 15)
+    assert classifier is not None
+    assert classifier.suggest("zzqx qqq") == []
+    assert classifier.suggest("a hole")[0].service == "pothole"
