@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import override
 
 from intake.models import EventKind, RequestEvent, ServiceRequest
+from intake.public_notes import STILL_ON_IT, public_note
 from intake.statuses import Status, is_closed
 from intake.translations import service_name
 from notifications.models import MessageKind
@@ -77,7 +78,7 @@ def message_kind(event: RequestEvent) -> str | None:
         return MessageKind.STATUS_CHANGED
     if event.kind == EventKind.PUBLIC_NOTE:
         automatic = (event.data or {}).get("automatic")
-        return MessageKind.STILL_ON_IT if automatic == "still_on_it" else MessageKind.PUBLIC_NOTE
+        return MessageKind.STILL_ON_IT if automatic == STILL_ON_IT else MessageKind.PUBLIC_NOTE
     if event.kind == EventKind.TRANSFERRED:
         return MessageKind.TRANSFERRED
     if event.kind == EventKind.PROMISE_CHANGED:
@@ -111,7 +112,9 @@ def _context(
         "owner": owner,
         "promised": promised,
         "is_open": not is_closed(service_request.status),
-        "note": event.note if event.kind != EventKind.ROUTED else "",
+        "note": public_note(event, language=language, owner=owner)
+        if event.kind != EventKind.ROUTED
+        else "",
         "status_sentence": sentence.format(owner=owner),
     }
 

@@ -11,6 +11,7 @@ from core.errors import InvalidInput
 from core.models import Department, WorkUnit
 from intake import policies
 from intake.models import EventKind, ServiceRequest
+from intake.public_notes import CLAIMED
 from intake.services import (
     request_event_record,
     service_request_assign,
@@ -63,6 +64,7 @@ def queue_claim_next(
             to_status=Status.ACKNOWLEDGED,
             actor=actor,
             note=f"{owner} has your request and someone is now working on it.",
+            automatic=CLAIMED,
         )
     claimed.refresh_from_db()
     return claimed

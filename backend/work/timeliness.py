@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.models import Department
 from intake.models import EventKind, RequestEvent, ServiceRequest
+from intake.public_notes import STILL_ON_IT, automatic_data
 from intake.selectors import at_risk_q, with_at_risk
 from intake.services import request_event_record, request_locked_if_free
 from intake.statuses import OPEN_STATUSES, Status, is_closed
@@ -86,7 +87,7 @@ def service_requests_send_still_on_it(*, limit: int = 500) -> int:
                 actor=None,
                 public=True,
                 note=f"{owner} is still working on this request.",
-                data={"automatic": "still_on_it"},
+                data=automatic_data(STILL_ON_IT, department=locked.department.slug),
             )
             sent += 1
     return sent

@@ -1,10 +1,11 @@
 """Plain words for residents, in their language: statuses, the public timeline, and the
 intake command's messages (which the domain writes in English)."""
 
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from intake.models import EventKind, RequestEvent
+from intake.public_notes import public_note
 from intake.statuses import Status
 
 # The intake command's fixed messages, so the catalogue can translate them.
@@ -71,14 +72,15 @@ def timeline_words(event: RequestEvent, owners: dict[str, str]) -> tuple[str, st
         return _("Passed to %(owner)s, who handle this; the reference stays the same") % {
             "owner": owner
         }, ""
+    note = public_note(
+        event, language=get_language() or "", owner=owners.get(str(data.get("department")), "")
+    )
     if event.kind in (EventKind.STATUS_CHANGED, EventKind.REOPENED):
-        return _("Status: %(status)s") % {
-            "status": status_name(str(data.get("to", "")))
-        }, event.note
+        return _("Status: %(status)s") % {"status": status_name(str(data.get("to", "")))}, note
     if event.kind == EventKind.PROMISE_CHANGED:
         return _("New date"), event.note
     if event.kind == EventKind.DUPLICATE_LINKED:
         return _("Linked to request %(reference)s") % {
             "reference": data.get("duplicate_of", "")
         }, ""
-    return _("Update"), event.note
+    return _("Update"), note

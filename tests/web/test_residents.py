@@ -14,13 +14,15 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from PIL import Image
 
+from accounts.models import Role
 from core.models import Address
 from core.services import address_import_rows
+from intake.commands import Requester
 from intake.images import PhotoRejected, photo_clean
 from intake.models import Follower, RequestPhoto, Service, ServiceRequest
 from intake.services.photos import request_photo_store, request_photos_attach
 from intake.tasks import remove_abandoned_photos
-from notifications.models import OutboxMessage
+from notifications.models import MessageKind, OutboxMessage
 from tests.factories import DepartmentFactory, make_request
 from tests.web.helpers import (
     GPS_IFD,
@@ -30,6 +32,8 @@ from tests.web.helpers import (
     report_fields,
     riverton_limits_and_addresses,
 )
+from work.services import queue_claim_next
+from work.timeliness import service_requests_send_still_on_it
 
 
 @pytest.fixture
@@ -615,3 +619,33 @@ def test_the_catch_all_group_comes_last_in_both_languages(riverton: None) -> Non
         headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", page)
         named = [h.strip() for h in headings if h.strip() in {last, "Streets", "Calles"}]
         assert named[-1] == last, headings
+
+
+def test_notes_the_system_writes_are_in_the_residents_language(
+    riverton: None, pothole_questions: Service, make_user: Any
+) -> None:
+    """Claiming a new request and the "still on it" update write their own notes; a Spanish
+    reader gets them in Spanish, on the status page and in the message, with the
+    department's Spanish name. An English reader gets the English."""
+    department = pothole_questions.default_department
+    department.translations = {"es": {"public_name": "Calles y Vías"}}
+    department.save(update_fields=["translations"])
+    spanish = make_request(
+        pothole_questions,
+        attributes={"size": "small"},
+        requester=Requester(email="ana@example.org", channel="email", language="es"),
+    )
+    queue_claim_next(actor=make_user(Role.DEPARTMENT_STAFF, [department]), department=department)
+    ServiceRequest.objects.filter(pk=spanish.pk).update(
+        last_public_update_at=timezone.now() - timedelta(days=8)
+    )
+    assert service_requests_send_still_on_it() == 1
+
+    page = Client(HTTP_ACCEPT_LANGUAGE="es").get(f"/requests/{spanish.public_id}/")
+    text = page.content.decode()
+    assert "Calles y Vías tiene su solicitud y alguien ya está trabajando en ella." in text
+    assert "Calles y Vías sigue trabajando en esta solicitud." in text
+    claimed = OutboxMessage.objects.get(request=spanish, kind=MessageKind.STATUS_CHANGED)
+    assert "Calles y Vías tiene su solicitud y alguien ya está trabajando en ella." in claimed.body
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/requests/{spanish.public_id}/")
+    assert f"{department.public_name} is still working on this request." in english.content.decode()

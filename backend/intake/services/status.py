@@ -11,6 +11,7 @@ from core.models import WorkUnit
 from intake import policies
 from intake.limits import MAX_NOTE
 from intake.models import EventKind, RequestEvent, ServiceRequest
+from intake.public_notes import automatic_data
 from intake.services.history import request_event_record, request_locked
 from intake.statuses import NOTE_REQUIRED, Status, can_move, is_closed
 from interactions.models import InteractionKind
@@ -25,8 +26,10 @@ def move(
     at: datetime,
     actor: User | None,
     note: str,
+    automatic: str = "",
 ) -> None:
-    """The one place a request's status changes. The caller holds the row lock."""
+    """The one place a request's status changes. The caller holds the row lock. `automatic`
+    names a note the system wrote itself (`intake.public_notes`)."""
     from_status = service_request.status
     if not can_move(from_status, to_status):
         raise InvalidInput.field(
@@ -60,13 +63,17 @@ def move(
         actor=actor,
         public=True,
         note=note.strip(),
-        data={"from": from_status, "to": to_status},
+        data={"from": from_status, "to": to_status} | _automatic(service_request, automatic),
     )
     if is_closed(to_status) and to_status != Status.CLOSED_DUPLICATE:
         _close_duplicates_with(service_request, at=at, actor=actor, note=note.strip())
     if to_status == Status.RESOLVED and service_request.transfers.exists():
         # The department that resolved it after transfers is the confirmed owner.
         routing_feedback_record(service_request=service_request)
+
+
+def _automatic(service_request: ServiceRequest, kind: str) -> dict[str, str]:
+    return automatic_data(kind, department=service_request.department.slug) if kind else {}
 
 
 def _close_duplicates_with(
@@ -100,6 +107,7 @@ def service_request_change_status(
     note: str = "",
     at: datetime | None = None,
     courtesy_override_reason: str = "",
+    automatic: str = "",
 ) -> ServiceRequest:
     locked = request_locked(service_request)
     policies.ensure(
@@ -123,7 +131,7 @@ def service_request_change_status(
             override_reason=courtesy_override_reason,
             field="note",
         )
-    move(locked, to_status=to_status, at=at, actor=actor, note=note)
+    move(locked, to_status=to_status, at=at, actor=actor, note=note, automatic=automatic)
     return locked
 
 
