@@ -400,6 +400,12 @@ CIVIC311_CITY_NAME = env_str("CIVIC311_CITY_NAME", "Riverton")
 # The catalogue's catch-all group (as named in the catalogue, before translation): listed
 # last for residents, after the groups that say what a problem is.
 CIVIC311_CATCH_ALL_GROUP = env_str("CIVIC311_CATCH_ALL_GROUP", "Other")
+# Who residents ask about their data or an accessibility problem (the privacy and
+# accessibility pages); by default the 3-1-1 desk Open311 clients are told to ask.
+CIVIC311_PRIVACY_CONTACT = env_str("CIVIC311_PRIVACY_CONTACT", "311@riverton.example.gov")
+# How long the city keeps service requests, in its own words (its records schedule); empty
+# says that the city's records schedule decides, without a figure.
+CIVIC311_RECORDS_RETENTION = env_str("CIVIC311_RECORDS_RETENTION", "")
 # Requests whose service has no owner, or that nothing else matches, go here (C6: never unrouted).
 CIVIC311_TRIAGE_DEPARTMENT = env_str("CIVIC311_TRIAGE_DEPARTMENT", "contact-centre")
 # After the second transfer a request goes to this unit of the triage department.

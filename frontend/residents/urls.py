@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.residents import geo, mine, nearby, pwa, report, requests, views
+from frontend.residents import about, geo, mine, nearby, pwa, report, requests, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,4 +29,6 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service-worker"),
     path("offline/", pwa.offline, name="offline"),
+    path("privacy/", about.privacy, name="privacy"),
+    path("accessibility/", about.accessibility, name="accessibility"),
 ]

@@ -205,6 +205,8 @@ PUBLIC_PAGES = [
     "/requests/",
     "/my-requests/",
     "/offline/",
+    "/privacy/",
+    "/accessibility/",
     "/nowhere/",
     "/requests/lookup/?reference=99-999999",
 ]
