@@ -577,6 +577,7 @@ def test_the_department_is_named_in_the_residents_language(
     """A city that translates a department's public name has it on Spanish pages and in
     Spanish messages; without a translation the public name stays."""
     department = pothole_questions.default_department
+    assert department is not None
     department.translations = {"es": {"public_name": "Calles y Vías"}}
     department.save(update_fields=["translations"])
     client = Client(HTTP_ACCEPT_LANGUAGE="es")
@@ -628,6 +629,7 @@ def test_notes_the_system_writes_are_in_the_residents_language(
     reader gets them in Spanish, on the status page and in the message, with the
     department's Spanish name. An English reader gets the English."""
     department = pothole_questions.default_department
+    assert department is not None
     department.translations = {"es": {"public_name": "Calles y Vías"}}
     department.save(update_fields=["translations"])
     spanish = make_request(
