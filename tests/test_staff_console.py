@@ -154,6 +154,19 @@ def test_supervisor_report_csv_and_bad_dates(
     assert client.get("/staff/supervise/performance.csv", {"group_by": "x"}).status_code == 400
 
 
+def call_at_the_request_step(client: Client, *, language: str) -> str:
+    """A call greeted, with its caller (Ana) and a confirmed problem: the request step next."""
+    started = client.post("/staff/calls/start/", {"greeting": "Riverton 3-1-1, Sam"})
+    call_url: str = started["Location"]
+    caller = {"caller_name": "Ana", "caller_phone": "", "language": language}
+    client.post(call_url + "caller/", caller)
+    client.post(
+        call_url + "problem/",
+        {"caller_words": "A hole", "paraphrase": "A pothole?", "paraphrase_confirmed": "on"},
+    )
+    return call_url
+
+
 def test_the_call_screen_asks_the_services_questions_and_opens_the_request(
     pothole: Service, make_user: Callable[..., User]
 ) -> None:
@@ -166,12 +179,7 @@ def test_the_call_screen_asks_the_services_questions_and_opens_the_request(
         values=[{"key": "small", "name": "Small"}, {"key": "large", "name": "Large"}],
     )
     client = browser_for(make_user(Role.AGENT))
-    call_url = client.post("/staff/calls/start/", {"greeting": "Riverton 3-1-1, Sam"})["Location"]
-    client.post(call_url + "caller/", {"caller_name": "Ana", "caller_phone": "", "language": "es"})
-    client.post(
-        call_url + "problem/",
-        {"caller_words": "A hole", "paraphrase": "A pothole?", "paraphrase_confirmed": "on"},
-    )
+    call_url = call_at_the_request_step(client, language="es")
     where = {"service": "pothole", "lat": "43.07", "long": "-89.40", "address": "5 Main St"}
     checked = client.post(call_url + "duplicates/", where).content.decode()
     assert 'name="attribute-size"' in checked
@@ -224,12 +232,7 @@ def test_the_call_links_its_request_recaps_the_date_in_words_and_ends_with_the_n
     pothole: Service, make_user: Callable[..., User]
 ) -> None:
     client = browser_for(make_user(Role.AGENT))
-    call_url = client.post("/staff/calls/start/", {"greeting": "Riverton 3-1-1, Sam"})["Location"]
-    client.post(call_url + "caller/", {"caller_name": "Ana", "caller_phone": "", "language": "en"})
-    client.post(
-        call_url + "problem/",
-        {"caller_words": "A hole", "paraphrase": "A pothole?", "paraphrase_confirmed": "on"},
-    )
+    call_url = call_at_the_request_step(client, language="en")
     where = {"service": "pothole", "lat": "43.07", "long": "-89.40", "address": "5 Main St"}
     html = client.post(call_url + "request/", where).content.decode()
     created = ServiceRequest.objects.get(address="5 Main St")

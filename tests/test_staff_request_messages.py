@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from intake.commands import Requester
-from intake.models import Service
+from intake.models import Service, ServiceRequest
 from notifications.models import Channel, MessageKind, MessageStatus, OutboxMessage
 from tests.factories import make_request
 
@@ -45,32 +45,27 @@ def test_each_message_says_its_kind_channel_and_whether_it_went_out(
     assert "after 5 attempts: number unreachable" in failed
 
 
+def email_about(request: ServiceRequest, kind: str, recipient: str) -> None:
+    OutboxMessage.objects.create(
+        request=request,
+        kind=kind,
+        channel=Channel.EMAIL,
+        recipient=recipient,
+        language="en",
+        subject=kind,
+        body=kind,
+        next_attempt_at=timezone.now(),
+    )
+
+
 def test_followers_addresses_and_staff_alerts_are_not_listed(
     pothole: Service, streets_staff: User
 ) -> None:
     """A follower gave their address to be told, not to the department; supervisors' alerts
     are not messages to a resident."""
     request = make_request(pothole, requester=Requester(email="r@example.org", channel="email"))
-    OutboxMessage.objects.create(
-        request=request,
-        kind=MessageKind.STATUS_CHANGED,
-        channel=Channel.EMAIL,
-        recipient="neighbour@example.org",
-        language="en",
-        subject="Update",
-        body="Update",
-        next_attempt_at=timezone.now(),
-    )
-    OutboxMessage.objects.create(
-        request=request,
-        kind=MessageKind.AT_RISK,
-        channel=Channel.EMAIL,
-        recipient="supervisor@city.example",
-        language="en",
-        subject="At risk",
-        body="At risk",
-        next_attempt_at=timezone.now(),
-    )
+    email_about(request, MessageKind.STATUS_CHANGED, "neighbour@example.org")
+    email_about(request, MessageKind.AT_RISK, "supervisor@city.example")
     part = messages_part(streets_staff, request.public_id)
     assert "to r@example.org" in part
     assert "neighbour@example.org" not in part

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
 from collections import defaultdict
 from itertools import combinations
@@ -38,10 +37,11 @@ from sklearn.svm import LinearSVC
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "backend"))
+sys.path.insert(0, str(ROOT))
 
+from bench.courtesy.run import add_corpus_argument  # noqa: E402
 from qa.politeness_training import SEED, load_quartiles  # noqa: E402
 
-DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "courtesy" / "stack-exchange.annotated.csv"
 PAPER = {"bag_of_words": 0.7447, "best_model": 0.7819, "human": 0.8089}
 ANNOTATORS = range(1, 6)
 
@@ -100,11 +100,7 @@ def annotator_agreement(corpus: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument(
-        "--corpus",
-        type=Path,
-        default=Path(os.environ.get("CIVIC311_POLITENESS_CORPUS", DEFAULT_CORPUS)),
-    )
+    add_corpus_argument(parser)
     parser.add_argument("--folds", type=int, default=50)
     args = parser.parse_args()
     if not args.corpus.is_file():

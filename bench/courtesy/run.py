@@ -91,13 +91,19 @@ def politeness_figures(corpus: Path, folds: int) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
+def add_corpus_argument(parser: argparse.ArgumentParser) -> None:
+    """--corpus: the Stack Exchange politeness file (CIVIC311_POLITENESS_CORPUS, or beside the
+    project)."""
     parser.add_argument(
         "--corpus",
         type=Path,
         default=Path(os.environ.get("CIVIC311_POLITENESS_CORPUS", DEFAULT_CORPUS)),
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    add_corpus_argument(parser)
     parser.add_argument("--folds", type=int, default=10)
     args = parser.parse_args()
     development = load_labelled(DEVELOPMENT)
