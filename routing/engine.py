@@ -20,6 +20,9 @@ from routing.model import (
 )
 from routing.rules import Match, Rule, RuleSet, moment
 
+# The rule id of a decision no rule made: the triage desk finds the owner.
+FALLBACK_RULE_ID = "fallback:triage"
+
 
 @dataclass(frozen=True, slots=True)
 class ServiceTarget:
@@ -151,7 +154,7 @@ class Router:
             )
         return Decision(
             owner=Owner(department),
-            rule_id="fallback:triage",
+            rule_id=FALLBACK_RULE_ID,
             unit_rule_id="",
             confidence=0.0,
             fallback=True,

@@ -61,6 +61,10 @@ _WATCHED: tuple[type[Model], ...] = (
 _UNWATCHED = {"classifier", "families", "cell_sizes", "metadata", "text_model"}
 
 
+# The id prefix of the rules made from the catalogue: a service's usual department.
+SERVICE_DEFAULT_PREFIX = "service-default:"
+
+
 def _row_text(model: type[Model]) -> Func:
     columns = [
         Cast(field.attname, TextField())
@@ -158,7 +162,7 @@ def _default_owner_rules() -> list[Rule]:
         rules.append(
             Rule.from_dict(
                 {
-                    "id": f"service-default:{code}",
+                    "id": f"{SERVICE_DEFAULT_PREFIX}{code}",
                     "when": {"service": code},
                     "department": department,
                     "priority": DEFAULT_OWNER_PRIORITY,

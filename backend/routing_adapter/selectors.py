@@ -14,9 +14,15 @@ from django.db.models.functions import Coalesce, TruncMonth
 from core.models import Department, Holiday, WorkUnit
 from intake.models import Service, ServiceRequest, Transfer
 from routing.calendar import TargetUnit, WorkingCalendar
+from routing.engine import FALLBACK_RULE_ID as FALLBACK_RULE_ID  # read by the pages
 from routing.model import Decision, RoutingInput
 from routing_adapter.models import RoutingModel, RoutingRule
-from routing_adapter.router import current_directory, current_router, working_calendar
+from routing_adapter.router import SERVICE_DEFAULT_PREFIX as SERVICE_DEFAULT_PREFIX
+from routing_adapter.router import (
+    current_directory,
+    current_router,
+    working_calendar,
+)
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,7 @@ def route_request(
         unit=unit,
         promised_at=promised_date(service=service, department=department, received_at=received_at),
         explanation=explanation,
-        rule_id=decision.rule_id if known else "fallback:triage",
+        rule_id=decision.rule_id if known else FALLBACK_RULE_ID,
         confidence=decision.confidence,
         engine=decision.as_dict(),
     )

@@ -16,11 +16,11 @@ from intake.transfer_rules import (
     ROUTING_DESK_ALL_DECLINED,
 )
 from routing_adapter.models import RoutingRule, RuleSource
-from routing_adapter.selectors import routing_rules_by_id
-
-# The routing engine's own ids for its fallback and a service's default owner.
-TRIAGE_RULE = "fallback:triage"
-SERVICE_DEFAULT_PREFIX = "service-default:"
+from routing_adapter.selectors import (
+    FALLBACK_RULE_ID,
+    SERVICE_DEFAULT_PREFIX,
+    routing_rules_by_id,
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def _condition(name: str, value: str, sr: ServiceRequest, areas: dict[str, str])
 
 # Decisions the engine or a transfer makes without a stored rule, by their rule id.
 FIXED = {
-    TRIAGE_RULE: gettext_lazy(
+    FALLBACK_RULE_ID: gettext_lazy(
         "No rule covers this request here, so it went to the triage desk, which finds its owner."
     ),
     ROUTING_DESK_AFTER_TRANSFERS: gettext_lazy(
